@@ -1,0 +1,22 @@
+import Logging
+import Foundation
+import HTTPTypes
+import ServiceKit
+import SharedModels
+
+/// A public route the gateway forwards to the service that owns it.
+struct ProxiedRoute: Sendable {
+    var method: HTTPRequest.Method
+    /// Hummingbird path syntax: `/api/topics/{id}`.
+    var path: String
+    var service: ServiceName
+    var access: Access
+}
+
+/// Every public route that is forwarded, and what it needs. The OpenAPI document lists these, plus the gateway's own.
+enum RouteTable {
+    static let proxied: [ProxiedRoute] = [
+        ProxiedRoute(method: .get, path: "/api/topics", service: .topics, access: .scope(.topicsRead)),
+        ProxiedRoute(method: .post, path: "/api/topics", service: .topics, access: .scope(.topicsWrite)),
+    ]
+}
