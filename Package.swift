@@ -21,6 +21,20 @@ func serviceTarget(_ name: String, extra: [Target.Dependency] = [], resources: [
     .executableTarget(name: name, dependencies: kit + extra, path: "Services/\(name)", resources: resources, swiftSettings: swiftSettings)
 }
 
+func testTarget(_ name: String, extra: [Target.Dependency] = []) -> Target {
+    .testTarget(
+        name: name,
+        dependencies: kit + extra + [
+            "TestSupport",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Configuration", package: "swift-configuration"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ],
+        path: "Tests/\(name)",
+        swiftSettings: swiftSettings
+    )
+}
+
 let package = Package(
     name: "audience-hub",
     platforms: [.macOS(.v15)],
@@ -104,13 +118,16 @@ let package = Package(
                 "SharedModels", "ServiceKit",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ServiceKitTests", dependencies: ["ServiceKit", "TestSupport"], path: "Tests/ServiceKitTests", swiftSettings: swiftSettings),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "TestSupport"], path: "Tests/GatewayTests", swiftSettings: swiftSettings),
-        .testTarget(name: "TopicsServiceTests", dependencies: ["TopicsService", "TestSupport"], path: "Tests/TopicsServiceTests", swiftSettings: swiftSettings),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], path: "Tests/EndToEndTests", swiftSettings: swiftSettings),
+        testTarget("ServiceKitTests"),
+        testTarget("GatewayTests", extra: ["Gateway"]),
+        testTarget("TopicsServiceTests", extra: ["TopicsService"]),
+        testTarget("EndToEndTests", extra: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
     ]
 )

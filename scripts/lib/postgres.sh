@@ -50,7 +50,7 @@ pg_stop() {
 }
 
 pg_psql() {
-  pg_as_postgres "$PGBIN/psql" -h "$AH_PG_SOCKET_DIR" -p "$AH_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q "$@"
+  PGOPTIONS="-c client_min_messages=warning" pg_as_postgres "$PGBIN/psql" -h "$AH_PG_SOCKET_DIR" -p "$AH_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q "$@"
 }
 
 # The database, and per service a role that owns its schema and can touch nothing else. Idempotent.
