@@ -8,6 +8,9 @@ struct TopicQuery: Sendable {
     enum SortColumn: String, CaseIterable, Sendable {
         case topicName = "topic_name", parentCategory = "parent_category", segmentType = "segment_type"
         case taxonomyType = "taxonomy_type", audienceType = "audience_type", createdAt = "created_at"
+
+        /// Names sort as people read them, whatever their case.
+        var orderExpression: String { self == .createdAt ? self.rawValue : "lower(\(self.rawValue))" }
     }
 
     var page = 1

@@ -19,19 +19,17 @@ struct TopicRepository: Sendable {
         """
 
     /// Links the org to the global topic of this name, creating that first if nobody has it. The unique
-    /// normalised name settles races between concurrent creators: both end on one global topic.
+    /// normalised name settles races between concurrent creators: both end on one global topic. (`DO UPDATE`,
+    /// not `DO NOTHING`, so the row another transaction just committed is returned rather than invisible.)
     func create(orgID: OrgID, name: String, description: String?, source: String, logger: Logger) async throws -> Saved {
         try await self.client.withTransaction(logger: logger) { connection in
             let normalized = TopicName.normalize(name)
             let globalRows = try await connection.query(
                 """
-                WITH inserted AS (
-                    INSERT INTO global_topics (id, topic_name, normalized_name)
-                    VALUES (\(GlobalTopicID.generate().rawValue), \(name), \(normalized))
-                    ON CONFLICT (normalized_name) DO NOTHING RETURNING id
-                )
-                SELECT id FROM inserted UNION ALL SELECT id FROM global_topics WHERE normalized_name = \(normalized)
-                LIMIT 1
+                INSERT INTO global_topics (id, topic_name, normalized_name)
+                VALUES (\(GlobalTopicID.generate().rawValue), \(name), \(normalized))
+                ON CONFLICT (normalized_name) DO UPDATE SET normalized_name = EXCLUDED.normalized_name
+                RETURNING id
                 """,
                 logger: logger
             )
@@ -74,7 +72,7 @@ struct TopicRepository: Sendable {
             """
             SELECT \(unescaped: Self.columns) FROM org_topics
             WHERE org_id = \(orgID.rawValue) AND (\(pattern)::text IS NULL OR topic_name ILIKE \(pattern))
-            ORDER BY \(unescaped: query.sortBy.rawValue) \(unescaped: order), id \(unescaped: order)
+            ORDER BY \(unescaped: query.sortBy.orderExpression) \(unescaped: order), id \(unescaped: order)
             LIMIT \(query.pageSize) OFFSET \((query.page - 1) * query.pageSize)
             """,
             logger: logger
