@@ -84,6 +84,7 @@ service_env() {
   esac
 }
 
+# Where the built executables are (AH_BIN_DIR when the caller already knows, as scripts/test does).
 bin_dir() {
-  (cd "$ROOT" && swift build -c "$AH_BUILD_CONFIG" --show-bin-path)
+  if [ -n "${AH_BIN_DIR:-}" ]; then echo "$AH_BIN_DIR"; else (cd "$ROOT" && swift build -c "$AH_BUILD_CONFIG" --show-bin-path); fi
 }
