@@ -53,27 +53,32 @@ pg_psql() {
   PGOPTIONS="-c client_min_messages=warning" pg_as_postgres "$PGBIN/psql" -h "$AH_PG_SOCKET_DIR" -p "$AH_PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q "$@"
 }
 
-# The database, and per service a role that owns its schema and can touch nothing else. Idempotent.
+# The SQL that gives each service a role owning its schema and nothing else. Idempotent; compose/initdb runs the
+# same text (scripts/check-compose proves it).
+bootstrap_sql() {
+  local db=$1 name role schema
+  echo "REVOKE ALL ON DATABASE \"$db\" FROM PUBLIC;"
+  echo "REVOKE ALL ON SCHEMA public FROM PUBLIC;"
+  for name in "${SERVICES[@]}"; do
+    role=$(db_role "$name"); schema=$(service_schema "$name")
+    cat <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
+    CREATE ROLE $role LOGIN PASSWORD '$(db_password "$name")';
+  END IF;
+END \$\$;
+GRANT CONNECT, TEMPORARY ON DATABASE "$db" TO $role;
+CREATE SCHEMA IF NOT EXISTS $schema AUTHORIZATION $role;
+REVOKE ALL ON SCHEMA $schema FROM PUBLIC;
+SQL
+  done
+  echo "CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA connections;"
+}
+
 pg_bootstrap() {
   local db=${1:-$AH_DB_NAME}
   if ! pg_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
     pg_psql -d postgres -c "CREATE DATABASE \"$db\""
   fi
-  local sql="REVOKE ALL ON DATABASE \"$db\" FROM PUBLIC; REVOKE ALL ON SCHEMA public FROM PUBLIC;"
-  local name role schema
-  for name in "${SERVICES[@]}"; do
-    role=$(db_role "$name"); schema=$(service_schema "$name")
-    sql+="
-      DO \$\$ BEGIN
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN
-          CREATE ROLE $role LOGIN PASSWORD '$(db_password "$name")';
-        END IF;
-      END \$\$;
-      GRANT CONNECT, TEMPORARY ON DATABASE \"$db\" TO $role;
-      CREATE SCHEMA IF NOT EXISTS $schema AUTHORIZATION $role;
-      REVOKE ALL ON SCHEMA $schema FROM PUBLIC;"
-  done
-  sql+="
-    CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA connections;"
-  pg_psql -d "$db" -c "$sql" >/dev/null
+  bootstrap_sql "$db" | pg_psql -d "$db" >/dev/null
 }
