@@ -27,7 +27,13 @@ public enum Scripts {
     public static func execute(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("ah-script-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        let pid = try self.spawn(path, arguments, environment: environment, outputPath: outputPath)
+        let status = self.wait(pid)
+        return Result(status: status, output: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
+    }
 
+    /// Starts `path` in the background, its stdout and stderr into `outputPath`; `wait` reaps it.
+    public static func spawn(_ path: String, _ arguments: [String], environment: [String: String] = [:], outputPath: String) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -36,8 +42,8 @@ public enum Scripts {
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
 
         let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
-        // bash closes every descriptor above stderr before exec'ing the script, so no socket of the test runner
-        // outlives it in a daemon the script starts.
+        // bash closes every descriptor above stderr before exec'ing the program, so no socket of the test runner
+        // outlives it in a daemon the program starts.
         let closeAndExec = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null; exec "$0" "$@""#
         let argv = (["/bin/bash", "-c", closeAndExec, path] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup($0) } + [nil]
@@ -46,10 +52,13 @@ public enum Scripts {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, "/bin/bash", &actions, nil, argv, envp)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
+        return pid
+    }
+
+    /// Waits for a spawned process; its exit code, or 128 + the signal that ended it.
+    public static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Result(status: exitCode, output: output)
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 }
