@@ -27,6 +27,7 @@ public enum TestDatabase {
     public static let internalToken = "test-internal-token"
 
     /// Runs `body` with a pool connected as `service`'s own role.
+    @discardableResult
     public static func withClient<T: Sendable>(
         as service: ServiceName, _ body: @Sendable (PostgresClient) async throws -> T
     ) async throws -> T {

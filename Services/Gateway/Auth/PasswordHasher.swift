@@ -1,9 +1,9 @@
-import SharedModels
-import HTTPTypes
-import Logging
 import Foundation
+import HTTPTypes
 import HummingbirdBcrypt
+import Logging
 import NIOPosix
+import SharedModels
 
 /// bcrypt on the thread pool, so hashing never blocks an event loop.
 struct PasswordHasher: Sendable {

@@ -1,7 +1,7 @@
-import SharedModels
+import Foundation
 import HTTPTypes
 import Logging
-import Foundation
+import SharedModels
 import Synchronization
 
 /// A token bucket per API key, refilled continuously: `limit` requests a minute with bursts up to `limit`.

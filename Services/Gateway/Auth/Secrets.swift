@@ -1,8 +1,8 @@
-import SharedModels
-import HTTPTypes
-import Logging
 import Crypto
 import Foundation
+import HTTPTypes
+import Logging
+import SharedModels
 
 /// Makes and hashes the two bearer secrets the gateway issues: API keys and session tokens.
 enum Secrets {

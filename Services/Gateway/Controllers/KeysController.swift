@@ -1,7 +1,7 @@
-import HTTPTypes
-import Logging
 import Foundation
+import HTTPTypes
 import Hummingbird
+import Logging
 import ServiceKit
 import SharedModels
 

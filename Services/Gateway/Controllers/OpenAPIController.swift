@@ -1,10 +1,10 @@
-import SharedModels
-import HTTPTypes
-import Logging
 import Foundation
+import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import ServiceKit
+import SharedModels
 
 /// `GET /api/openapi.json`: the OpenAPI 3.1 document of the public API, kept in the repo beside this target.
 struct OpenAPIController: Sendable {

@@ -1,6 +1,6 @@
+import Foundation
 import HTTPTypes
 import Logging
-import Foundation
 import SharedModels
 
 /// What a caller needs to use a route: a scope (sessions have them all), or an interactive session.

@@ -1,6 +1,6 @@
-import Logging
 import Foundation
 import HTTPTypes
+import Logging
 import ServiceKit
 import SharedModels
 
