@@ -61,9 +61,24 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(name: "SharedModels", path: "Shared/Models", swiftSettings: swiftSettings),
+        .target(
+            name: "Connectors",
+            dependencies: [
+                "SharedModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/Connectors",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ServiceKit",
             dependencies: [
@@ -95,7 +110,7 @@ let package = Package(
             ],
             resources: [.copy("Migrations"), .copy("openapi.json")]
         ),
-        serviceTarget("ConnectionsService", resources: []),
+        serviceTarget("ConnectionsService", extra: ["Connectors", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         serviceTarget("SyncService", resources: []),
         serviceTarget("ClassifierService", resources: []),
         serviceTarget("TopicsService"),
@@ -128,6 +143,7 @@ let package = Package(
         testTarget("ServiceKitTests"),
         testTarget("GatewayTests", extra: ["Gateway"]),
         testTarget("TopicsServiceTests", extra: ["TopicsService"]),
+        testTarget("ConnectionsServiceTests", extra: ["ConnectionsService", "Connectors"]),
         testTarget("EndToEndTests", extra: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
     ]
 )

@@ -1,9 +1,17 @@
+import AsyncHTTPClient
 import Configuration
+import Connectors
 import Hummingbird
 import Prometheus
 import ServiceKit
 
 func buildApplication(reader: ConfigReader, registry: PrometheusCollectorRegistry = .init()) async throws -> some ApplicationProtocol {
-    let parts = ServiceParts(config: try ServiceConfig(service: .connections, reader: reader), registry: registry)
-    return parts.makeApplication(router: parts.makeRouter(isInternal: true), migrations: [])
+    let config = try ConnectionsConfig(reader: reader)
+    let parts = ServiceParts(config: config.service, registry: registry)
+    let repository = ConnectionRepository(client: parts.postgres, encryptionKey: config.encryptionKey, maxPerOrg: config.maxConnectionsPerOrg)
+    let router = parts.makeRouter(isInternal: true)
+    ConnectionsController(repository: repository, tester: ConnectionTester(fetcher: InboundFetcher(timeout: config.testTimeout)))
+        .addRoutes(to: router)
+    InternalConnectionsController(repository: repository).addRoutes(to: router)
+    return parts.makeApplication(router: router, migrations: try Migration.bundled(in: .module))
 }

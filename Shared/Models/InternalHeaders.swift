@@ -7,4 +7,6 @@ public enum InternalHeader {
     /// `session` or `api_key`: services that treat credentials need to know an interactive session asked.
     public static let actorType = "X-Actor-Type"
     public static let actorRole = "X-Actor-Role"
+    /// The calling service (`sync-service`, …); `gateway` for forwarded public requests.
+    public static let serviceName = "X-Service-Name"
 }

@@ -24,6 +24,9 @@ public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error {
         case let error as AppError:
             return error
+        case let error as PostgresTransactionError where error.closureError != nil:
+            // What the transaction's body threw is the error that matters; the rollback around it is bookkeeping.
+            return Self.appError(for: error.closureError ?? error, logger: logger)
         case let error as HTTPError:
             return AppError(error.status, code: Self.code(for: error.status), message: error.body ?? error.status.reasonPhrase, headers: error.headers)
         case let error as PSQLError where error.serverInfo?[.sqlState] == "23505":

@@ -9,7 +9,10 @@ import SharedModels
 /// Calls one internal service: round-robin over its replicas, a timeout and a body limit on every call,
 /// and the internal token, request id and caller on every request.
 public struct InternalClient: Sendable {
+    /// The service this client calls.
     public let service: ServiceName
+    /// The service making the calls, sent as `X-Service-Name`.
+    let caller: ServiceName
     let endpoints: ServiceEndpoints
     let httpClient: HTTPClient
     let token: String
@@ -17,10 +20,11 @@ public struct InternalClient: Sendable {
     let maxResponseBytes: Int
 
     public init(
-        service: ServiceName, endpoints: ServiceEndpoints, httpClient: HTTPClient = .shared, token: String,
+        service: ServiceName, from caller: ServiceName, endpoints: ServiceEndpoints, httpClient: HTTPClient = .shared, token: String,
         timeout: TimeAmount = .seconds(30), maxResponseBytes: Int = 32 << 20
     ) {
         self.service = service
+        self.caller = caller
         self.endpoints = endpoints
         self.httpClient = httpClient
         self.token = token
@@ -51,7 +55,7 @@ public struct InternalClient: Sendable {
         let url = self.endpoints.pick() + path
         var request = HTTPClientRequest(url: url)
         request.method = method
-        request.headers = Self.headers(token: self.token, context: context)
+        request.headers = Self.headers(token: self.token, from: self.caller, context: context)
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(body)
@@ -78,9 +82,10 @@ public struct InternalClient: Sendable {
     }
 
     /// The headers that carry the token, the request id and the caller to another service.
-    public static func headers(token: String, context: CallContext) -> HTTPHeaders {
+    public static func headers(token: String, from caller: ServiceName, context: CallContext) -> HTTPHeaders {
         var headers = HTTPHeaders()
         headers.add(name: InternalHeader.token, value: token)
+        headers.add(name: InternalHeader.serviceName, value: caller.rawValue)
         headers.add(name: InternalHeader.requestID, value: context.requestID)
         if let caller = context.caller {
             headers.add(name: InternalHeader.orgID, value: caller.orgID.rawValue)

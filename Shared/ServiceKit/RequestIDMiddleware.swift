@@ -10,6 +10,7 @@ extension HTTPField.Name {
     public static let actorID = Self(InternalHeader.actorID)!
     public static let actorType = Self(InternalHeader.actorType)!
     public static let actorRole = Self(InternalHeader.actorRole)!
+    public static let serviceName = Self(InternalHeader.serviceName)!
 }
 
 /// Takes the caller's `X-Request-Id` when it is sane, or makes one; logs carry it and the response echoes it.

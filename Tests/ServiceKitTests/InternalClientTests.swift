@@ -29,7 +29,7 @@ import Testing
         try await app.test(.live) { client in
             let port = try #require(client.port)
             let topics = InternalClient(
-                service: .topics, endpoints: try ServiceEndpoints("http://127.0.0.1:\(port)"), token: "tok"
+                service: .topics, from: .sync, endpoints: try ServiceEndpoints("http://127.0.0.1:\(port)"), token: "tok"
             )
             let org = OrgID.generate()
             let caller = Caller(orgID: org, actorID: "usr_x", actorType: .session, role: .owner, scopes: [])
@@ -50,7 +50,7 @@ import Testing
 
     @Test func anUnreachableServiceIsA503NotACrash() async throws {
         let topics = InternalClient(
-            service: .topics, endpoints: try ServiceEndpoints("http://127.0.0.1:9"), token: "tok", timeout: .milliseconds(500)
+            service: .topics, from: .sync, endpoints: try ServiceEndpoints("http://127.0.0.1:9"), token: "tok", timeout: .milliseconds(500)
         )
         let error = await #expect(throws: AppError.self) {
             try await topics.send(.GET, "/x", context: CallContext(requestID: "r", caller: nil), logger: Logger(label: "test"))

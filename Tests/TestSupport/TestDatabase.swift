@@ -10,9 +10,24 @@ public enum TestDatabase {
     public static let port = Int(ProcessInfo.processInfo.environment["AH_TEST_PG_PORT"] ?? "") ?? 54339
     public static let name = ProcessInfo.processInfo.environment["AH_TEST_DB_NAME"] ?? "audiencehub_test"
 
-    public static func url(for service: ServiceName) -> String {
+    public static func url(for service: ServiceName, database: String = Self.name) -> String {
         let role = service.databaseRole
-        return "postgres://\(role):\(role)-local@127.0.0.1:\(Self.port)/\(Self.name)"
+        return "postgres://\(role):\(role)-local@127.0.0.1:\(Self.port)/\(database)"
+    }
+
+    /// A second database on the test cluster with the same roles and schemas, for a test that must touch
+    /// every row of a table without disturbing the others (made by the scripts' own bootstrap).
+    public static func makeDatabase(_ name: String) throws {
+        let result = try Scripts.execute(
+            "/bin/bash",
+            ["-c", #"source "$1/scripts/lib/common.sh" && source "$1/scripts/lib/postgres.sh" && pg_bootstrap "$2""#, "bootstrap", Scripts.root.path, name],
+            environment: ["AH_PG_PORT": String(Self.port)]
+        )
+        guard result.status == 0 else { throw DatabaseSetupError(output: result.output) }
+    }
+
+    public struct DatabaseSetupError: Error {
+        public var output: String
     }
 
     /// A config reader for building one service in-process against the test database.

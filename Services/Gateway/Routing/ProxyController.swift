@@ -23,7 +23,7 @@ struct ProxyController: Sendable {
         "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
         "authorization", "cookie", "content-length",
         InternalHeader.token, InternalHeader.requestID, InternalHeader.orgID, InternalHeader.actorID, InternalHeader.actorType,
-        InternalHeader.actorRole,
+        InternalHeader.actorRole, InternalHeader.serviceName,
     ].map { $0.lowercased() })
 
     static let droppedResponseHeaders: Set<String> = ["connection", "keep-alive", "transfer-encoding", "content-length", "server", "x-request-id"]
@@ -49,7 +49,7 @@ struct ProxyController: Sendable {
         for field in request.headers where !Self.droppedRequestHeaders.contains(field.name.canonicalName) {
             upstream.headers.add(name: field.name.rawName, value: field.value)
         }
-        upstream.headers.add(contentsOf: InternalClient.headers(token: self.internalToken, context: context.callContext))
+        upstream.headers.add(contentsOf: InternalClient.headers(token: self.internalToken, from: .gateway, context: context.callContext))
         if let length = request.headers[.contentLength].flatMap(Int64.init) {
             upstream.body = .stream(request.body, length: .known(length))
         } else if request.method != .get && request.method != .head {

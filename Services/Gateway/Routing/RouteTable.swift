@@ -18,5 +18,13 @@ enum RouteTable {
     static let proxied: [ProxiedRoute] = [
         ProxiedRoute(method: .get, path: "/api/topics", service: .topics, access: .scope(.topicsRead)),
         ProxiedRoute(method: .post, path: "/api/topics", service: .topics, access: .scope(.topicsWrite)),
+        // Connections: reading needs the sync scope; anything touching credentials, and testing, needs a session.
+        ProxiedRoute(method: .get, path: "/api/connections", service: .connections, access: .scope(.sync)),
+        ProxiedRoute(method: .post, path: "/api/connections", service: .connections, access: .session),
+        ProxiedRoute(method: .get, path: "/api/connections/{id}", service: .connections, access: .scope(.sync)),
+        ProxiedRoute(method: .patch, path: "/api/connections/{id}", service: .connections, access: .session),
+        ProxiedRoute(method: .put, path: "/api/connections/{id}", service: .connections, access: .session),
+        ProxiedRoute(method: .delete, path: "/api/connections/{id}", service: .connections, access: .session),
+        ProxiedRoute(method: .post, path: "/api/connections/{id}/test", service: .connections, access: .session),
     ]
 }

@@ -1,0 +1,91 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import SharedModels
+
+/// The auth of an inbound connection: its type, its decrypted credentials, and where its pieces go.
+public struct InboundAuth: Sendable {
+    public var type: AuthType
+    public var credentials: [String: String]
+    /// For `api_key`: the header name (`X-API-Key` unless configured).
+    public var apiKeyHeader: String
+    /// For `oauth2`: the token endpoint.
+    public var tokenURL: String?
+
+    public init(type: AuthType, credentials: [String: String], config: InboundConfig) {
+        self.type = type
+        self.credentials = credentials
+        self.apiKeyHeader = config.apiKeyHeader ?? "X-API-Key"
+        self.tokenURL = config.tokenURL
+    }
+
+    /// The headers that authenticate one request; for oauth2 this first obtains a token.
+    func headers(httpClient: HTTPClient, timeout: TimeAmount, logger: Logger) async throws -> [(String, String)] {
+        switch self.type {
+        case .none:
+            return []
+        case .bearer:
+            return [("Authorization", "Bearer \(self.credentials["token"] ?? self.credentials["api_key"] ?? "")")]
+        case .apiKey:
+            return [(self.apiKeyHeader, self.credentials["api_key"] ?? "")]
+        case .basic:
+            let pair = "\(self.credentials["username"] ?? ""):\(self.credentials["password"] ?? "")"
+            return [("Authorization", "Basic \(Data(pair.utf8).base64EncodedString())")]
+        case .header:
+            return self.credentials.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        case .oauth2:
+            let token = try await self.oauthToken(httpClient: httpClient, timeout: timeout, logger: logger)
+            return [("Authorization", "Bearer \(token)")]
+        }
+    }
+
+    /// Client-credentials grant (or password grant when a username is given) against `token_url`.
+    func oauthToken(httpClient: HTTPClient, timeout: TimeAmount, logger: Logger) async throws -> String {
+        guard let tokenURL, let host = URL(string: tokenURL)?.host else {
+            throw InboundError(code: "invalid_config", message: "oauth2 needs config.token_url")
+        }
+        var form: [(String, String)]
+        if let username = self.credentials["username"] {
+            form = [("grant_type", "password"), ("username", username), ("password", self.credentials["password"] ?? "")]
+        } else {
+            form = [("grant_type", "client_credentials")]
+        }
+        for key in ["client_id", "client_secret", "scope"] {
+            if let value = self.credentials[key] { form.append((key, value)) }
+        }
+        var request = HTTPClientRequest(url: tokenURL)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: FormEncoding.encode(form)))
+        let response: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            response = try await httpClient.execute(request, timeout: timeout, logger: logger)
+            body = try await response.body.collect(upTo: 1 << 20)
+        } catch {
+            throw InboundError.transport(error, host: host, timeoutSeconds: Double(timeout.nanoseconds) / 1e9)
+        }
+        guard (200..<300).contains(response.status.code) else {
+            throw InboundError.httpStatus(Int(response.status.code), reason: response.status.reasonPhrase, what: "The token endpoint")
+        }
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView)),
+            case .string(let token)? = object["access_token"], !token.isEmpty
+        else {
+            throw InboundError(code: "invalid_token_response", message: "The token endpoint did not answer an access_token")
+        }
+        return token
+    }
+}
+
+enum FormEncoding {
+    static let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+
+    static func encode(_ pairs: [(String, String)]) -> String {
+        pairs.map { key, value in
+            "\(key.addingPercentEncoding(withAllowedCharacters: Self.allowed) ?? "")=\(value.addingPercentEncoding(withAllowedCharacters: Self.allowed) ?? "")"
+        }.joined(separator: "&")
+    }
+}
