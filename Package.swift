@@ -46,6 +46,7 @@ let package = Package(
         .executable(name: "topics-service", targets: ["TopicsService"]),
         .executable(name: "activation-service", targets: ["ActivationService"]),
         .executable(name: "audiencehub", targets: ["CLI"]),
+        .executable(name: "classifier-bench", targets: ["ClassifierBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -112,7 +113,22 @@ let package = Package(
         ),
         serviceTarget("ConnectionsService", extra: ["Connectors", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
         serviceTarget("SyncService", resources: []),
-        serviceTarget("ClassifierService", resources: []),
+        .target(
+            name: "ClassifierEngine", dependencies: ["SharedModels"], path: "Shared/ClassifierEngine", resources: [.copy("Taxonomy")],
+            swiftSettings: swiftSettings
+        ),
+        serviceTarget(
+            "ClassifierService", extra: ["ClassifierEngine", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
+        .executableTarget(
+            name: "ClassifierBench",
+            dependencies: [
+                "ClassifierEngine", "SharedModels", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Benchmarks/ClassifierBench",
+            swiftSettings: swiftSettings
+        ),
         serviceTarget("TopicsService"),
         serviceTarget("ActivationService", resources: []),
         .executableTarget(
@@ -144,6 +160,15 @@ let package = Package(
         testTarget("GatewayTests", extra: ["Gateway"]),
         testTarget("TopicsServiceTests", extra: ["TopicsService"]),
         testTarget("ConnectionsServiceTests", extra: ["ConnectionsService", "Connectors"]),
+        .testTarget(
+            name: "ClassifierServiceTests",
+            dependencies: kit + [
+                "ClassifierService", "ClassifierEngine", "TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/ClassifierServiceTests",
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
         testTarget("EndToEndTests", extra: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
     ]
 )

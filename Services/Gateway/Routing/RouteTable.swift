@@ -26,5 +26,6 @@ enum RouteTable {
         ProxiedRoute(method: .put, path: "/api/connections/{id}", service: .connections, access: .session),
         ProxiedRoute(method: .delete, path: "/api/connections/{id}", service: .connections, access: .session),
         ProxiedRoute(method: .post, path: "/api/connections/{id}/test", service: .connections, access: .session),
+        ProxiedRoute(method: .post, path: "/api/classify", service: .classifier, access: .scope(.classify)),
     ]
 }

@@ -1,0 +1,127 @@
+import ClassifierEngine
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceKit
+import SharedModels
+
+/// `POST /api/classify` (one name, or `{"items": [...]}` up to 1,000) and the internal `POST /classify` and
+/// `POST /embed` other services call. One bad item in a batch is an error for that item only.
+struct ClassifyController: Sendable {
+    static let maxBatch = 1000
+
+    let classifier: RuleClassifier
+    let llm: LLMClassifier
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("api/classify", use: self.classifyPublic)
+        router.post("classify", use: self.classifyBatch)
+        router.post("embed", use: self.embed)
+    }
+
+    struct BatchResponse: ResponseEncodable {
+        var data: [ItemResult]
+    }
+
+    /// A classification, or the reason this one item could not be classified.
+    enum ItemResult: Encodable {
+        case classified(Classification)
+        case failed(ErrorEnvelope)
+
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .classified(let classification): try classification.encode(to: encoder)
+            case .failed(let envelope): try envelope.encode(to: encoder)
+            }
+        }
+    }
+
+    @Sendable func classifyPublic(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await Self.body(request)
+        if body["items"] != nil {
+            return try await self.batch(body, context: context).response(from: request, context: context)
+        }
+        switch try await self.classify([.object(body)], llm: Self.llmFlag(body), context: context)[0] {
+        case .classified(let classification): return try classification.response(from: request, context: context)
+        case .failed(let envelope): throw AppError.badRequest(envelope.error.code, envelope.error.message)
+        }
+    }
+
+    @Sendable func classifyBatch(_ request: Request, context: AppRequestContext) async throws -> BatchResponse {
+        try await self.batch(try await Self.body(request), context: context)
+    }
+
+    struct EmbedRequest: Decodable {
+        var names: [String]
+    }
+
+    struct EmbedResponse: ResponseEncodable {
+        var dimensions: Int
+        var data: [[Float]]
+    }
+
+    @Sendable func embed(_ request: Request, context: AppRequestContext) async throws -> EmbedResponse {
+        let body = try await request.decode(as: EmbedRequest.self, context: context)
+        guard body.names.count <= Self.maxBatch else {
+            throw AppError.badRequest("batch_too_large", "At most \(Self.maxBatch) names a request.")
+        }
+        return EmbedResponse(dimensions: HashEmbedding.dimensions, data: body.names.map(HashEmbedding.embed))
+    }
+
+    func batch(_ body: [String: JSONValue], context: AppRequestContext) async throws -> BatchResponse {
+        guard case .array(let items)? = body["items"] else {
+            throw AppError.badRequest("invalid_items", "items must be a list of {topic_name, …}.", details: .object(["field": "items"]))
+        }
+        guard items.count <= Self.maxBatch else {
+            throw AppError.badRequest("batch_too_large", "At most \(Self.maxBatch) items a request; got \(items.count).")
+        }
+        return BatchResponse(data: try await self.classify(items, llm: Self.llmFlag(body), context: context))
+    }
+
+    /// One result per value, in order: the rules' classification, or (in AI mode) the model's, validated.
+    func classify(_ values: [JSONValue], llm: Bool, context: AppRequestContext) async throws -> [ItemResult] {
+        let parsed = values.map(Self.item)
+        guard llm else {
+            return parsed.map { $0.map { .classified(self.classifier.classify($0)) } ?? $0.failure }
+        }
+        let valid = parsed.compactMap(\.item)
+        var classified = try await self.llm.classify(valid, caller: context.caller, logger: context.logger).makeIterator()
+        return parsed.map { entry in entry.item.flatMap { _ in classified.next().map(ItemResult.classified) } ?? entry.failure }
+    }
+
+    /// An item, or why it is not one.
+    struct Parsed {
+        var item: ClassifyItem?
+        var failure: ItemResult
+
+        func map(_ transform: (ClassifyItem) -> ItemResult) -> ItemResult? { self.item.map(transform) }
+    }
+
+    static func item(_ value: JSONValue) -> Parsed {
+        let invalid = { (code: String, message: String) in Parsed(item: nil, failure: .failed(ErrorEnvelope(code: code, message: message))) }
+        guard let item = try? JSONDecoder().decode(ClassifyItem.self, from: JSONEncoder().encode(value)) else {
+            return invalid("invalid_item", "An item must be an object with a string topic_name.")
+        }
+        guard !item.topicName.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            return invalid("invalid_topic_name", "topic_name must not be empty.")
+        }
+        guard item.topicName.count <= 500 else { return invalid("invalid_topic_name", "topic_name must be at most 500 characters.") }
+        return Parsed(item: item, failure: .failed(ErrorEnvelope(code: "", message: "")))
+    }
+
+    static func llmFlag(_ body: [String: JSONValue]) -> Bool {
+        if case .bool(true)? = body["llm"] { return true }
+        return false
+    }
+
+    static func body(_ request: Request) async throws -> [String: JSONValue] {
+        let buffer = try await request.body.collect(upTo: 8 << 20)
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)) else {
+            throw AppError.badRequest("invalid_json", "The body must be a JSON object.")
+        }
+        return object
+    }
+}
+
+extension Classification: ResponseEncodable {}
