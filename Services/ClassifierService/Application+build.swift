@@ -15,6 +15,8 @@ func buildApplication(reader: ConfigReader, registry: PrometheusCollectorRegistr
         usage: UsageRepository(client: parts.postgres), limit: ConcurrencyLimit(llmConfig.maxConcurrency), config: llmConfig
     )
     let router = parts.makeRouter(isInternal: true)
-    ClassifyController(classifier: classifier, llm: llm).addRoutes(to: router)
+    let templates = TemplateRepository(client: parts.postgres)
+    ClassifyController(classifier: classifier, llm: llm, templates: templates).addRoutes(to: router)
+    TemplatesController(repository: templates).addRoutes(to: router)
     return parts.makeApplication(router: router, migrations: try Migration.bundled(in: .module))
 }

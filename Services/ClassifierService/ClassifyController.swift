@@ -13,6 +13,7 @@ struct ClassifyController: Sendable {
 
     let classifier: RuleClassifier
     let llm: LLMClassifier
+    let templates: TemplateRepository
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.post("api/classify", use: self.classifyPublic)
@@ -79,15 +80,25 @@ struct ClassifyController: Sendable {
         return BatchResponse(data: try await self.classify(items, llm: Self.llmFlag(body), context: context))
     }
 
-    /// One result per value, in order: the rules' classification, or (in AI mode) the model's, validated.
+    /// One result per value, in order: the rules' classification, or (in AI mode) the model's, validated; with the
+    /// org's own templates rendered into `platform_outputs`.
     func classify(_ values: [JSONValue], llm: Bool, context: AppRequestContext) async throws -> [ItemResult] {
         let parsed = values.map(Self.item)
-        guard llm else {
-            return parsed.map { $0.map { .classified(self.classifier.classify($0)) } ?? $0.failure }
+        var classified: [Classification]
+        if llm {
+            classified = try await self.llm.classify(parsed.compactMap(\.item), caller: context.caller, logger: context.logger)
+        } else {
+            classified = parsed.compactMap(\.item).map(self.classifier.classify)
         }
-        let valid = parsed.compactMap(\.item)
-        var classified = try await self.llm.classify(valid, caller: context.caller, logger: context.logger).makeIterator()
-        return parsed.map { entry in entry.item.flatMap { _ in classified.next().map(ItemResult.classified) } ?? entry.failure }
+        if let org = context.caller?.orgID {
+            let custom = try await self.templates.list(orgID: org, logger: context.logger)
+            if !custom.isEmpty {
+                let namer = SegmentNamer(custom: custom)
+                for index in classified.indices { namer.fillPlatformOutputs(&classified[index]) }
+            }
+        }
+        var next = classified.makeIterator()
+        return parsed.map { entry in entry.item.flatMap { _ in next.next().map(ItemResult.classified) } ?? entry.failure }
     }
 
     /// An item, or why it is not one.
@@ -95,7 +106,6 @@ struct ClassifyController: Sendable {
         var item: ClassifyItem?
         var failure: ItemResult
 
-        func map(_ transform: (ClassifyItem) -> ItemResult) -> ItemResult? { self.item.map(transform) }
     }
 
     static func item(_ value: JSONValue) -> Parsed {

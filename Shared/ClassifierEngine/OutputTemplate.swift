@@ -3,23 +3,23 @@ import SharedModels
 
 /// How a segment's name and description are written for one platform: path fields joined by a separator,
 /// a `{{field}}` description template, a length limit and the platform's character rules.
-struct OutputTemplate: Codable, Sendable, Equatable {
-    enum CharacterRule: String, Codable, CaseIterable, Sendable {
+package struct OutputTemplate: Codable, Sendable, Equatable {
+    package enum CharacterRule: String, Codable, CaseIterable, Sendable {
         /// Printable characters kept as they are.
         case keep
         /// Letters and digits only, every other run of characters one `_` (LiveRamp).
         case underscore
     }
 
-    var key: String
-    var name: String
+    package var key: String
+    package var name: String
     /// Classification fields joined into the segment name, in order; empty ones are skipped.
     /// `subcategory_short` is the subcategory as platforms abbreviate it (Electric Vehicles → EV).
-    var pathFields: [String]
-    var separator: String
-    var descriptionTemplate: String
-    var maxLength: Int
-    var characterRule: CharacterRule
+    package var pathFields: [String]
+    package var separator: String
+    package var descriptionTemplate: String
+    package var maxLength: Int
+    package var characterRule: CharacterRule
 
     enum CodingKeys: String, CodingKey {
         case key, name, pathFields = "path_fields", separator, descriptionTemplate = "description_template"
@@ -40,31 +40,74 @@ struct OutputTemplate: Codable, Sendable, Equatable {
         descriptionTemplate: "Audience segment of {{audience_type}} for {{topic_name}} ({{taxonomy_type}} > {{parent_category}}; IAB {{iab_code}}).",
         maxLength: 500, characterRule: .keep
     )
-    static let builtIns = [Self.tradedesk, Self.liveramp, Self.internalNames]
+    package static let builtIns = [Self.tradedesk, Self.liveramp, Self.internalNames]
+
+    package init(
+        key: String, name: String, pathFields: [String], separator: String, descriptionTemplate: String, maxLength: Int,
+        characterRule: CharacterRule
+    ) {
+        self.key = key
+        self.name = name
+        self.pathFields = pathFields
+        self.separator = separator
+        self.descriptionTemplate = descriptionTemplate
+        self.maxLength = maxLength
+        self.characterRule = characterRule
+    }
 
     /// Placeholders a template may use.
-    static let fields: Set<String> = [
+    package static let fields: Set<String> = [
         "topic_name", "taxonomy_type", "parent_category", "subcategory", "subcategory_short", "subcategory_l1", "subcategory_l2",
         "subcategory_l3", "subcategory_l4", "segment_type", "audience_type", "iab_code", "keywords", "intensity", "buyer_journey",
     ]
 
-    func renderName(_ fields: [String: String]) -> String {
+    package func renderName(_ fields: [String: String]) -> String {
         let parts = self.pathFields.compactMap { fields[$0] }.filter { !$0.isEmpty }.map { self.apply($0) }.filter { !$0.isEmpty }
         var deduplicated: [String] = []
         for part in parts where deduplicated.last != part { deduplicated.append(part) }
         return Self.limit(deduplicated.joined(separator: self.separator), self.maxLength)
     }
 
-    func renderDescription(_ fields: [String: String]) -> String {
-        var text = self.descriptionTemplate
-        for (field, value) in fields { text = text.replacingOccurrences(of: "{{\(field)}}", with: value) }
-        return Self.limit(text, 1000)
+    package func renderDescription(_ fields: [String: String]) -> String {
+        // One pass over the template's bytes: each {{field}} is looked up, unknown ones are kept as written.
+        let bytes = Array(self.descriptionTemplate.utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 64)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "{"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "{"),
+                let close = Self.closing(bytes, from: index + 2)
+            {
+                let name = String(decoding: bytes[(index + 2)..<close], as: UTF8.self)
+                output.append(contentsOf: (fields[name] ?? "{{\(name)}}").utf8)
+                index = close + 2
+            } else {
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        return Self.limit(String(decoding: output, as: UTF8.self), 1000)
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value)
+    }
+
+    /// The index of the `}}` that closes a placeholder opened before `start`.
+    private static func closing(_ bytes: [UInt8], from start: Int) -> Int? {
+        var index = start
+        while index + 1 < bytes.count {
+            if bytes[index] == UInt8(ascii: "}") && bytes[index + 1] == UInt8(ascii: "}") { return index }
+            index += 1
+        }
+        return nil
     }
 
     private func apply(_ text: String) -> String {
         switch self.characterRule {
         case .keep:
-            return String(text.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.map(Character.init))
+            guard text.unicodeScalars.contains(where: Self.isControl) else { return text }
+            return String(String.UnicodeScalarView(text.unicodeScalars.filter { !Self.isControl($0) }))
         case .underscore:
             return TextNormalizer.tokens(text).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: "_")
         }

@@ -19,7 +19,7 @@ package struct RuleClassifier: Sendable {
     }
 
     package func classify(_ item: ClassifyItem) -> Classification {
-        let name = item.topicName.trimmingCharacters(in: .whitespacesAndNewlines).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let name = Self.collapseSpaces(item.topicName)
         let text = Text(name)
         let description = item.description.map(Text.init)
 
@@ -137,6 +137,14 @@ package struct RuleClassifier: Sendable {
             return "none"
         }
         return self.taxonomy.sensitivityFlags[best]
+    }
+
+    /// The name with runs of whitespace as one space and no space at either end (fast for plain ASCII names).
+    static func collapseSpaces(_ name: String) -> String {
+        let bytes = name.utf8
+        let plain = bytes.allSatisfy { $0 >= 0x21 && $0 < 0x80 || $0 == 0x20 }
+        if plain, bytes.first != 0x20, bytes.last != 0x20, !name.contains("  ") { return name }
+        return name.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
     /// High when the winner scored well and clearly beat the runner-up.

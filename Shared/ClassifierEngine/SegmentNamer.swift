@@ -11,14 +11,14 @@ package struct SegmentNamer: Sendable {
         "quick service restaurants": "QSR",
     ]
 
-    var custom: [OutputTemplate] = []
+    package var custom: [OutputTemplate] = []
 
-    package init() {}
+    package init(custom: [OutputTemplate] = []) {
+        self.custom = custom
+    }
 
     package func fill(_ classification: inout Classification, description: String?) {
-        var fields = classification.templateFields
-        let subcategory = classification.subcategory ?? ""
-        fields["subcategory_short"] = Self.abbreviations[subcategory.lowercased()] ?? subcategory
+        let fields = Self.fields(classification)
         classification.segmentNameTradedesk = OutputTemplate.tradedesk.renderName(fields)
         classification.segmentNameLiveramp = OutputTemplate.liveramp.renderName(fields)
         classification.segmentNameInternal = OutputTemplate.internalNames.renderName(fields)
@@ -29,8 +29,21 @@ package struct SegmentNamer: Sendable {
         } else {
             classification.internalDescription = OutputTemplate.internalNames.renderDescription(fields)
         }
+        self.fillPlatformOutputs(&classification)
+    }
+
+    /// Names from the custom templates, into `platform_outputs[key]`.
+    package func fillPlatformOutputs(_ classification: inout Classification) {
+        let fields = Self.fields(classification)
         for template in self.custom {
             classification.platformOutputs[template.key] = template.renderName(fields)
         }
+    }
+
+    static func fields(_ classification: Classification) -> [String: String] {
+        var fields = classification.templateFields
+        let subcategory = classification.subcategory ?? ""
+        fields["subcategory_short"] = Self.abbreviations[subcategory.lowercased()] ?? subcategory
+        return fields
     }
 }

@@ -9,6 +9,29 @@ public enum TextNormalizer {
     }
 
     public static func tokens(_ text: String) -> [String] {
+        // Most names are ASCII: lowercase and split byte by byte. Anything else is folded by Foundation first
+        // (accents, width, case), which gives the same tokens for ASCII but costs far more.
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return self.foldedTokens(text) }
+        var tokens: [String] = []
+        var current: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                current.append(byte)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                current.append(byte + 32)
+            default:
+                if !current.isEmpty {
+                    tokens.append(String(decoding: current, as: UTF8.self))
+                    current.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if !current.isEmpty { tokens.append(String(decoding: current, as: UTF8.self)) }
+        return tokens
+    }
+
+    static func foldedTokens(_ text: String) -> [String] {
         let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil).lowercased()
         var tokens: [String] = []
         var current = String.UnicodeScalarView()

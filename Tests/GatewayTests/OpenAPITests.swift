@@ -23,7 +23,7 @@ import Testing
             }
             for (path, operations) in paths {
                 for method in operations.keys {
-                    let uri = path.replacingOccurrences(of: "{id}", with: "key_00000000000000000000000000")
+                    let uri = path.replacingOccurrences(of: "{id}", with: "key_00000000000000000000000000").replacingOccurrences(of: "{key}", with: "tradedesk")
                     let verb = try #require(HTTPRequest.Method(method.uppercased()))
                     try await client.execute(uri: uri, method: verb) { response in
                         // The router's own 404 has the bare `not_found` code; a route that exists answers otherwise.

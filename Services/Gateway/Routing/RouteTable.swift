@@ -27,5 +27,11 @@ enum RouteTable {
         ProxiedRoute(method: .delete, path: "/api/connections/{id}", service: .connections, access: .session),
         ProxiedRoute(method: .post, path: "/api/connections/{id}/test", service: .connections, access: .session),
         ProxiedRoute(method: .post, path: "/api/classify", service: .classifier, access: .scope(.classify)),
+        // Output templates: reading with the classify scope, changing from an (owner or admin) session.
+        ProxiedRoute(method: .get, path: "/api/output-templates", service: .classifier, access: .scope(.classify)),
+        ProxiedRoute(method: .post, path: "/api/output-templates", service: .classifier, access: .session),
+        ProxiedRoute(method: .get, path: "/api/output-templates/{key}", service: .classifier, access: .scope(.classify)),
+        ProxiedRoute(method: .patch, path: "/api/output-templates/{key}", service: .classifier, access: .session),
+        ProxiedRoute(method: .delete, path: "/api/output-templates/{key}", service: .classifier, access: .session),
     ]
 }
