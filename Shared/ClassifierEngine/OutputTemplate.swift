@@ -109,7 +109,9 @@ package struct OutputTemplate: Codable, Sendable, Equatable {
             guard text.unicodeScalars.contains(where: Self.isControl) else { return text }
             return String(String.UnicodeScalarView(text.unicodeScalars.filter { !Self.isControl($0) }))
         case .underscore:
-            return TextNormalizer.tokens(text).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: "_")
+            // Words keep their own case ("EV" stays "EV"); each starts with a capital.
+            let words = text.split { !($0.isLetter || $0.isNumber) || !$0.isASCII }
+            return words.map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined(separator: "_")
         }
     }
 

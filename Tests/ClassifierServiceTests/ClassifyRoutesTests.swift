@@ -29,10 +29,8 @@ import Testing
                 #expect(result.audienceType == "In-Market Buyers")
                 #expect(result.iabCode.hasPrefix("IAB2"))
                 #expect(result.engineVersion == "2.5")
-                #expect(result.segmentNameTradedesk.hasPrefix("Auto > "))
-                #expect(result.segmentNameTradedesk.hasSuffix("Tesla Model 3 Buyers"))
-                #expect(result.segmentNameLiveramp.hasPrefix("Auto_"))
-                #expect(!result.segmentNameLiveramp.contains(" "))
+                #expect(result.segmentNameTradedesk == "Auto > EV > Tesla Model 3 Buyers")
+                #expect(result.segmentNameLiveramp == "Auto_EV_Tesla_Model_3_Buyers")
                 #expect(result.confidence > 0.5)
                 #expect(!result.keywords.isEmpty)
             }
