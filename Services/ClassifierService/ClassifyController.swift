@@ -39,7 +39,7 @@ struct ClassifyController: Sendable {
     }
 
     @Sendable func classifyPublic(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await Self.body(request)
+        let body = try await request.jsonObject(upTo: 8 << 20)
         if body["items"] != nil {
             return try await self.batch(body, context: context).response(from: request, context: context)
         }
@@ -50,7 +50,7 @@ struct ClassifyController: Sendable {
     }
 
     @Sendable func classifyBatch(_ request: Request, context: AppRequestContext) async throws -> BatchResponse {
-        try await self.batch(try await Self.body(request), context: context)
+        try await self.batch(try await request.jsonObject(upTo: 8 << 20), context: context)
     }
 
     struct EmbedRequest: Decodable {
@@ -123,14 +123,6 @@ struct ClassifyController: Sendable {
     static func llmFlag(_ body: [String: JSONValue]) -> Bool {
         if case .bool(true)? = body["llm"] { return true }
         return false
-    }
-
-    static func body(_ request: Request) async throws -> [String: JSONValue] {
-        let buffer = try await request.body.collect(upTo: 8 << 20)
-        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)) else {
-            throw AppError.badRequest("invalid_json", "The body must be a JSON object.")
-        }
-        return object
     }
 }
 

@@ -31,7 +31,7 @@ struct ConnectionsController: Sendable {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Connection> {
         let caller = try context.requireCaller()
-        let draft = try Self.validated(try await Self.body(request, context: context), requireCredentials: true)
+        let draft = try Self.validated(try await request.jsonObject(upTo: 1 << 20), requireCredentials: true)
         let connection = try await self.repository.create(orgID: caller.orgID, draft: draft, logger: context.logger)
         context.logger.info("connection created", metadata: ["connection_id": "\(connection.id)", "platform": "\(connection.platform.rawValue)"])
         return EditedResponse(status: .created, response: connection)
@@ -44,7 +44,7 @@ struct ConnectionsController: Sendable {
 
     @Sendable func patch(_ request: Request, context: AppRequestContext) async throws -> Connection {
         let caller = try context.requireCaller()
-        let patch = try await Self.body(request, context: context)
+        let patch = try await request.jsonObject(upTo: 1 << 20)
         guard !patch.isEmpty else { throw AppError.badRequest("empty_update", "Nothing to update: the body has no fields.") }
         let connection = try await self.repository.update(id: try Self.id(context), orgID: caller.orgID, logger: context.logger) { current in
             let body = ConnectionPatch.merged(current, patch: patch)
@@ -56,7 +56,7 @@ struct ConnectionsController: Sendable {
 
     @Sendable func replace(_ request: Request, context: AppRequestContext) async throws -> Connection {
         let caller = try context.requireCaller()
-        let body = try await Self.body(request, context: context)
+        let body = try await request.jsonObject(upTo: 1 << 20)
         let connection = try await self.repository.update(id: try Self.id(context), orgID: caller.orgID, logger: context.logger) { current in
             try Self.validated(body, requireCredentials: ConnectionPatch.needsCredentials(current, body: body))
         }
@@ -82,15 +82,6 @@ struct ConnectionsController: Sendable {
             "connection tested", metadata: ["connection_id": "\(id)", "success": "\(result.success)", "code": "\(result.code ?? "")"]
         )
         return result
-    }
-
-    /// The body as a JSON object; anything else is a 400.
-    static func body(_ request: Request, context: AppRequestContext) async throws -> [String: JSONValue] {
-        let buffer = try await request.body.collect(upTo: 1 << 20)
-        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)) else {
-            throw AppError.badRequest("invalid_json", "The body must be a JSON object.")
-        }
-        return object
     }
 
     static func validated(_ body: [String: JSONValue], requireCredentials: Bool) throws -> ConnectionDraft {

@@ -54,7 +54,7 @@ struct TemplatesController: Sendable {
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Entry> {
         let caller = try Self.admin(context)
-        let template = try TemplateValidator.template(from: try await Self.body(request), over: nil)
+        let template = try TemplateValidator.template(from: try await request.jsonObject(upTo: 1 << 20), over: nil)
         try await self.repository.save(orgID: caller.orgID, template: template, replace: false, logger: context.logger)
         return EditedResponse(status: .created, response: Entry(template: template, builtIn: false))
     }
@@ -66,7 +66,7 @@ struct TemplatesController: Sendable {
             throw AppError.forbidden("built_in_template", "Built-in templates cannot be changed; create your own.")
         }
         guard let current = try await self.repository.find(orgID: caller.orgID, key: key, logger: context.logger) else { throw Self.notFound(key) }
-        let template = try TemplateValidator.template(from: try await Self.body(request), over: current)
+        let template = try TemplateValidator.template(from: try await request.jsonObject(upTo: 1 << 20), over: current)
         try await self.repository.save(orgID: caller.orgID, template: template, replace: true, logger: context.logger)
         return Entry(template: template, builtIn: false)
     }
@@ -87,8 +87,4 @@ struct TemplatesController: Sendable {
     }
 
     static func notFound(_ key: String) -> AppError { .notFound("template_not_found", "No output template \(key).") }
-
-    static func body(_ request: Request) async throws -> [String: JSONValue] {
-        try await ClassifyController.body(request)
-    }
 }
