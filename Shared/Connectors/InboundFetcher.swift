@@ -79,8 +79,7 @@ public struct InboundFetcher: Sendable {
         do {
             response = try await self.httpClient.execute(request, timeout: self.timeout, logger: logger)
             body = try await response.body.collect(upTo: self.maxBodyBytes)
-        } catch let error as NIOTooManyBytesError {
-            _ = error
+        } catch is NIOTooManyBytesError {
             throw InboundError(code: "too_large", message: "\(what) answered more than \(self.maxBodyBytes >> 20) MiB")
         } catch {
             throw InboundError.transport(error, host: host, timeoutSeconds: Double(self.timeout.nanoseconds) / 1e9)
