@@ -84,11 +84,12 @@ struct ClassifyController: Sendable {
     /// org's own templates rendered into `platform_outputs`.
     func classify(_ values: [JSONValue], llm: Bool, context: AppRequestContext) async throws -> [ItemResult] {
         let parsed = values.map(Self.item)
+        let items = parsed.compactMap { try? $0.get() }
         var classified: [Classification]
         if llm {
-            classified = try await self.llm.classify(parsed.compactMap(\.item), caller: context.caller, logger: context.logger)
+            classified = try await self.llm.classify(items, caller: context.caller, logger: context.logger)
         } else {
-            classified = parsed.compactMap(\.item).map(self.classifier.classify)
+            classified = items.map(self.classifier.classify)
         }
         if let org = context.caller?.orgID {
             let custom = try await self.templates.list(orgID: org, logger: context.logger)
@@ -98,26 +99,26 @@ struct ClassifyController: Sendable {
             }
         }
         var next = classified.makeIterator()
-        return parsed.map { entry in entry.item.flatMap { _ in next.next().map(ItemResult.classified) } ?? entry.failure }
+        return parsed.map { entry in
+            switch entry {
+            case .success: next.next().map(ItemResult.classified) ?? .failed(ErrorEnvelope(code: "internal_error", message: "No result."))
+            case .failure(let envelope): .failed(envelope)
+            }
+        }
     }
 
     /// An item, or why it is not one.
-    struct Parsed {
-        var item: ClassifyItem?
-        var failure: ItemResult
-
-    }
-
-    static func item(_ value: JSONValue) -> Parsed {
-        let invalid = { (code: String, message: String) in Parsed(item: nil, failure: .failed(ErrorEnvelope(code: code, message: message))) }
+    static func item(_ value: JSONValue) -> Result<ClassifyItem, ErrorEnvelope> {
         guard let item = try? JSONDecoder().decode(ClassifyItem.self, from: JSONEncoder().encode(value)) else {
-            return invalid("invalid_item", "An item must be an object with a string topic_name.")
+            return .failure(ErrorEnvelope(code: "invalid_item", message: "An item must be an object with a string topic_name."))
         }
         guard !item.topicName.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            return invalid("invalid_topic_name", "topic_name must not be empty.")
+            return .failure(ErrorEnvelope(code: "invalid_topic_name", message: "topic_name must not be empty."))
         }
-        guard item.topicName.count <= 500 else { return invalid("invalid_topic_name", "topic_name must be at most 500 characters.") }
-        return Parsed(item: item, failure: .failed(ErrorEnvelope(code: "", message: "")))
+        guard item.topicName.count <= 500 else {
+            return .failure(ErrorEnvelope(code: "invalid_topic_name", message: "topic_name must be at most 500 characters."))
+        }
+        return .success(item)
     }
 
     static func llmFlag(_ body: [String: JSONValue]) -> Bool {

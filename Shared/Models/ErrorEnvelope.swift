@@ -1,5 +1,6 @@
 /// The one error shape every service answers: `{"error":{"code","message","details"}}`.
-public struct ErrorEnvelope: Codable, Sendable, Equatable {
+/// Also an `Error`, so a per-item failure in a batch can travel in a `Result`.
+public struct ErrorEnvelope: Codable, Sendable, Equatable, Error {
     public struct Body: Codable, Sendable, Equatable {
         /// Stable, machine-readable, snake_case (`invalid_api_key`, `rate_limited`, …).
         public var code: String
