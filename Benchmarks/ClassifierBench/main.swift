@@ -20,23 +20,36 @@ func option(_ name: String) -> String? {
 }
 let names = try String(contentsOfFile: arguments[1], encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
     .compactMap { $0.split(separator: "\t").first.map(String.init) }
-let seconds = Double(option("--seconds") ?? "") ?? 3
+let totalSeconds = Double(option("--seconds") ?? "") ?? 3
 let classifier = try RuleClassifier.bundled()
 
-// In-process, one core: classify the names round and round for a fixed time.
-var classified = 0
+// In-process, one core: classify the names round and round, in rounds of half a second. Other work on a shared
+// machine only ever slows a round down, so the best round is the engine's speed and the median what it got.
+var rates: [Double] = []
 var checksum = 0
 let clock = ContinuousClock()
-let start = clock.now
-while clock.now - start < .seconds(seconds) {
-    for name in names {
-        checksum &+= classifier.classify(ClassifyItem(topicName: name)).parentCategory.utf8.count
-    }
-    classified += names.count
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
-let elapsed = clock.now - start
-let rate = Double(classified) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-print(String(format: "rules engine, 1 core: %.0f names/s (%d names in %.1f s, checksum %d)", rate, classified, seconds, checksum))
+let start = clock.now
+while clock.now - start < .seconds(totalSeconds) {
+    let roundStart = clock.now
+    var classified = 0
+    while clock.now - roundStart < .milliseconds(500) {
+        for name in names {
+            checksum &+= classifier.classify(ClassifyItem(topicName: name)).parentCategory.utf8.count
+        }
+        classified += names.count
+    }
+    rates.append(Double(classified) / seconds(clock.now - roundStart))
+}
+rates.sort()
+print(
+    String(
+        format: "rules engine, 1 core: best %.0f names/s, median %.0f names/s (%d rounds of 0.5 s, checksum %d)",
+        rates[rates.count - 1], rates[rates.count / 2], rates.count, checksum
+    )
+)
 
 // Over HTTP: 100-item batches to the internal /classify route, one at a time, p50 and p99 latency.
 if let url = option("--url") {
@@ -56,7 +69,7 @@ if let url = option("--url") {
             print("HTTP \(response.status.code)")
             exit(1)
         }
-        if round >= 100 { latencies.append(Double((clock.now - sent).components.attoseconds) / 1e15 + Double((clock.now - sent).components.seconds) * 1000) }
+        if round >= 100 { latencies.append(seconds(clock.now - sent) * 1000) }
     }
     latencies.sort()
     let p50 = latencies[latencies.count / 2]

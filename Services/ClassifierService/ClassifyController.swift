@@ -21,35 +21,27 @@ struct ClassifyController: Sendable {
         router.post("embed", use: self.embed)
     }
 
-    struct BatchResponse: ResponseEncodable {
-        var data: [ItemResult]
-    }
-
     /// A classification, or the reason this one item could not be classified.
-    enum ItemResult: Encodable {
+    enum ItemResult {
         case classified(Classification)
         case failed(ErrorEnvelope)
-
-        func encode(to encoder: any Encoder) throws {
-            switch self {
-            case .classified(let classification): try classification.encode(to: encoder)
-            case .failed(let envelope): try envelope.encode(to: encoder)
-            }
-        }
     }
 
     @Sendable func classifyPublic(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.jsonObject(upTo: 8 << 20)
         if body["items"] != nil {
-            return try await self.batch(body, context: context).response(from: request, context: context)
+            return try await self.batch(body, context: context)
         }
         switch try await self.classify([.object(body)], llm: Self.llmFlag(body), context: context)[0] {
-        case .classified(let classification): return try classification.response(from: request, context: context)
+        case .classified(let classification):
+            var writer = JSONWriter()
+            writer.classification(classification)
+            return Self.response(writer)
         case .failed(let envelope): throw AppError.badRequest(envelope.error.code, envelope.error.message)
         }
     }
 
-    @Sendable func classifyBatch(_ request: Request, context: AppRequestContext) async throws -> BatchResponse {
+    @Sendable func classifyBatch(_ request: Request, context: AppRequestContext) async throws -> Response {
         try await self.batch(try await request.jsonObject(upTo: 8 << 20), context: context)
     }
 
@@ -70,14 +62,30 @@ struct ClassifyController: Sendable {
         return EmbedResponse(dimensions: HashEmbedding.dimensions, data: body.names.map(HashEmbedding.embed))
     }
 
-    func batch(_ body: [String: JSONValue], context: AppRequestContext) async throws -> BatchResponse {
+    /// `{"data": [classification or error envelope, …]}`, in the items' order.
+    func batch(_ body: [String: JSONValue], context: AppRequestContext) async throws -> Response {
         guard case .array(let items)? = body["items"] else {
             throw AppError.badRequest("invalid_items", "items must be a list of {topic_name, …}.", details: .object(["field": "items"]))
         }
         guard items.count <= Self.maxBatch else {
             throw AppError.badRequest("batch_too_large", "At most \(Self.maxBatch) items a request; got \(items.count).")
         }
-        return BatchResponse(data: try await self.classify(items, llm: Self.llmFlag(body), context: context))
+        let results = try await self.classify(items, llm: Self.llmFlag(body), context: context)
+        var writer = JSONWriter(capacity: 1200 * results.count + 16)
+        writer.raw("{\"data\":[")
+        for (index, result) in results.enumerated() {
+            if index > 0 { writer.append(UInt8(ascii: ",")) }
+            switch result {
+            case .classified(let classification): writer.classification(classification)
+            case .failed(let envelope): writer.envelope(envelope)
+            }
+        }
+        writer.raw("]}")
+        return Self.response(writer)
+    }
+
+    static func response(_ writer: JSONWriter) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.bytes)))
     }
 
     /// One result per value, in order: the rules' classification, or (in AI mode) the model's, validated; with the
@@ -109,9 +117,18 @@ struct ClassifyController: Sendable {
 
     /// An item, or why it is not one.
     static func item(_ value: JSONValue) -> Result<ClassifyItem, ErrorEnvelope> {
-        guard let item = try? JSONDecoder().decode(ClassifyItem.self, from: JSONEncoder().encode(value)) else {
-            return .failure(ErrorEnvelope(code: "invalid_item", message: "An item must be an object with a string topic_name."))
+        // Read field by field: optional fields may be absent or null, but never of another type.
+        let invalid = ErrorEnvelope(code: "invalid_item", message: "An item must be an object with a string topic_name.")
+        guard case .object(let object) = value, case .string(let name)? = object["topic_name"] else { return .failure(invalid) }
+        var hints: [String?] = []
+        for field in ["description", "parent_category", "segment_type"] {
+            switch object[field] {
+            case nil, .null?: hints.append(nil)
+            case .string(let text)?: hints.append(text)
+            default: return .failure(invalid)
+            }
         }
+        let item = ClassifyItem(topicName: name, description: hints[0], parentCategory: hints[1], segmentType: hints[2])
         guard !item.topicName.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             return .failure(ErrorEnvelope(code: "invalid_topic_name", message: "topic_name must not be empty."))
         }
@@ -127,4 +144,3 @@ struct ClassifyController: Sendable {
     }
 }
 
-extension Classification: ResponseEncodable {}

@@ -20,43 +20,53 @@ package struct RuleClassifier: Sendable {
 
     package func classify(_ item: ClassifyItem) -> Classification {
         let name = Self.collapseSpaces(item.topicName)
-        let text = Text(name)
-        let description = item.description.map(Text.init)
+        let text = TokenizedText(name, vocabulary: self.taxonomy.lexicon.vocabulary)
+        let matches = self.taxonomy.lexicon.matches(text)
+        let descriptionMatches = item.description.map {
+            self.taxonomy.lexicon.matches(TokenizedText($0, vocabulary: self.taxonomy.lexicon.vocabulary))
+        }
 
         // Words that say who the audience is ("college students", "families", "decision makers") say less about
         // what the segment is about: a category keyword inside them counts for `Self.audienceWordWeight`.
-        let audienceMatches = self.taxonomy.audienceIndex.matches(text.tokens, singulars: text.singulars)
-        let audienceWords = Set(audienceMatches.flatMap(\.range))
+        var audienceWords = [Bool](repeating: false, count: text.ids.count)
+        for match in matches[.audience] { for index in match.range { audienceWords[index] = true } }
         var parentScores = [Double](repeating: 0, count: self.taxonomy.parents.count)
-        var nodeScores: [Int: Double] = [:]
-        var keywords: [String: Double] = [:]
-        for (source, factor) in [(text, 1.0)] + (description.map { [($0, Self.descriptionWeight)] } ?? []) {
+        // A name matches a handful of phrases: small arrays beat dictionaries here.
+        var nodeScores: [(node: Int, score: Double)] = []
+        var keywords: [(phrase: String, weight: Double)] = []
+        let keyword = { (phrase: String, weight: Double) in
+            guard let index = keywords.firstIndex(where: { $0.phrase == phrase }) else { return keywords.append((phrase, weight)) }
+            keywords[index].weight = max(keywords[index].weight, weight)
+        }
+        for (source, factor) in [(matches, 1.0)] + (descriptionMatches.map { [($0, Self.descriptionWeight)] } ?? []) {
             let isName = factor == 1
-            let weight = { (range: Range<Int>) in isName && range.allSatisfy(audienceWords.contains) ? Self.audienceWordWeight : factor }
-            for match in self.taxonomy.parentIndex.matches(source.tokens, singulars: source.singulars) {
+            let weight = { (range: Range<Int>) in isName && range.allSatisfy { audienceWords[$0] } ? Self.audienceWordWeight : factor }
+            for match in source[.parent] {
                 parentScores[match.target] += match.weight * weight(match.range)
-                if isName { keywords[match.phrase] = max(keywords[match.phrase] ?? 0, match.weight) }
+                if isName { keyword(self.taxonomy.lexicon.phrase(of: match), match.weight) }
             }
-            for match in self.taxonomy.nodeIndex.matches(source.tokens, singulars: source.singulars) {
-                nodeScores[match.target, default: 0] += match.weight * weight(match.range)
+            for match in source[.node] {
+                if let index = nodeScores.firstIndex(where: { $0.node == match.target }) {
+                    nodeScores[index].score += match.weight * weight(match.range)
+                } else {
+                    nodeScores.append((match.target, match.weight * weight(match.range)))
+                }
                 parentScores[self.taxonomy.nodes[match.target].parent] += match.weight * weight(match.range) * 0.8
-                if isName { keywords[match.phrase] = max(keywords[match.phrase] ?? 0, match.weight) }
+                if isName { keyword(self.taxonomy.lexicon.phrase(of: match), match.weight) }
             }
         }
 
         let hinted = item.parentCategory.flatMap { self.taxonomy.parentByName[$0.lowercased()] }
-        let ranked = parentScores.enumerated().sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
-        guard let chosen = hinted ?? (ranked.first.map { $0.element > 0 ? $0.offset : nil } ?? nil) else {
+        let (best, top, second) = Self.topTwo(parentScores)
+        guard let chosen = hinted ?? (top > 0 ? best : nil) else {
             return self.unclassified(name, item: item)
         }
         let parent = self.taxonomy.parents[chosen]
         let path = self.subcategoryPath(parent: parent, scores: nodeScores)
         var audienceScores = [Double](repeating: 0, count: self.taxonomy.audienceTypes.count)
-        for match in audienceMatches { audienceScores[match.target] += match.weight }
-        let segmentType = self.segmentType(item: item, text: text, parent: parent, audienceScores: audienceScores)
+        for match in matches[.audience] { audienceScores[match.target] += match.weight }
+        let segmentType = self.segmentType(item: item, matches: matches[.segment], parent: parent, audienceScores: audienceScores)
         let audience = self.audienceType(scores: audienceScores, segmentType: segmentType)
-        let top = ranked.first?.element ?? 0
-        let second = ranked.dropFirst().first?.element ?? 0
         let confidence = hinted != nil ? 0.95 : Self.confidence(top: top, second: second)
 
         var classification = Classification(
@@ -65,8 +75,8 @@ package struct RuleClassifier: Sendable {
             subcategoryL2: Self.level(path, 2, self.taxonomy), subcategoryL3: Self.level(path, 3, self.taxonomy),
             subcategoryL4: Self.level(path, 4, self.taxonomy), segmentType: segmentType, audienceType: audience.name,
             iabCode: Self.iabCode(parent: parent, path: path, taxonomy: self.taxonomy),
-            keywords: keywords.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(8).map(\.key),
-            sensitivity: self.sensitivity(text), intensity: audience.intensity, buyerJourney: audience.buyerJourney,
+            keywords: keywords.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.phrase < $1.phrase }.prefix(8).map(\.phrase),
+            sensitivity: self.sensitivity(matches[.sensitivity]), intensity: audience.intensity, buyerJourney: audience.buyerJourney,
             engineVersion: Self.engineVersion, confidence: confidence
         )
         self.names.fill(&classification, description: item.description)
@@ -86,40 +96,62 @@ package struct RuleClassifier: Sendable {
         return classification
     }
 
+    /// The index of the highest score (the first of equals), that score and the runner-up's.
+    static func topTwo(_ scores: [Double]) -> (index: Int, top: Double, second: Double) {
+        var best = (index: 0, top: 0.0, second: 0.0)
+        for (index, score) in scores.enumerated() {
+            if score > best.top || index == 0 {
+                best = (index, score, index == 0 ? 0 : best.top)
+            } else if score > best.second {
+                best.second = score
+            }
+        }
+        return best
+    }
+
     /// From the parent's roots down: at each level the child whose subtree scored most, while something scored.
-    func subcategoryPath(parent: Taxonomy.Parent, scores: [Int: Double]) -> [Int] {
+    func subcategoryPath(parent: Taxonomy.Parent, scores: [(node: Int, score: Double)]) -> [Int] {
+        guard !scores.isEmpty else { return [] }
+        // Each scored node's score counts for all the nodes above it (a handful of nodes: an array, not a dictionary).
+        var subtreeScores: [(node: Int, score: Double)] = []
+        for (node, score) in scores.sorted(by: { $0.node < $1.node }) {
+            var current: Int? = node
+            while let index = current {
+                if let known = subtreeScores.firstIndex(where: { $0.node == index }) {
+                    subtreeScores[known].score += score
+                } else {
+                    subtreeScores.append((index, score))
+                }
+                current = self.taxonomy.nodes[index].up
+            }
+        }
         var path: [Int] = []
         var candidates = parent.roots
-        while !candidates.isEmpty {
-            let best = candidates.map { ($0, self.subtreeScore($0, scores)) }.max { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 > $1.0 }
-            guard let (node, score) = best, score > 0 else { break }
-            path.append(node)
-            candidates = self.taxonomy.nodes[node].children
+        while true {
+            // The scored candidate with the highest score, the first in taxonomy order on a tie.
+            let scored = subtreeScores.filter { candidates.contains($0.node) && $0.score > 0 }
+            guard let best = scored.max(by: { $0.score != $1.score ? $0.score < $1.score : $0.node > $1.node }) else { break }
+            path.append(best.node)
+            candidates = self.taxonomy.nodes[best.node].children
         }
         return path
     }
 
-    func subtreeScore(_ node: Int, _ scores: [Int: Double]) -> Double {
-        self.taxonomy.nodes[node].children.reduce(scores[node] ?? 0) { $0 + self.subtreeScore($1, scores) }
-    }
-
     /// Audiences that buy for work: when one of them is the best audience, that is evidence for B2B.
     static let businessAudiences: Set<String> = ["Business Decision Makers", "Professionals by Role", "Small Business Owners"]
-    /// Most specific first, so that `max` keeps the first of equal scores.
-    static let segmentPreference = ["B2G", "B2E", "B2B2C", "B2B", "B2C"]
 
-    func segmentType(item: ClassifyItem, text: Text, parent: Taxonomy.Parent, audienceScores: [Double]) -> String {
+    func segmentType(item: ClassifyItem, matches: ArraySlice<Lexicon.Match>, parent: Taxonomy.Parent, audienceScores: [Double]) -> String {
         if let hint = item.segmentType?.uppercased(), Taxonomy.segmentTypes.contains(hint) { return hint }
-        var scores: [String: Double] = [:]
-        for match in self.taxonomy.segmentIndex.matches(text.tokens, singulars: text.singulars) { scores[match.target, default: 0] += match.weight }
-        scores[parent.defaultSegmentType, default: 0] += 1
+        var scores = [Double](repeating: 0, count: Taxonomy.segmentTypes.count)
+        for match in matches { scores[match.target] += match.weight }
+        scores[parent.defaultSegmentType] += 1
         if let best = audienceScores.indices.max(by: { audienceScores[$0] < audienceScores[$1] }), audienceScores[best] > 0,
             Self.businessAudiences.contains(self.taxonomy.audienceTypes[best].name)
         {
-            scores["B2B", default: 0] += 3
+            scores[Taxonomy.b2b] += 3
         }
-        // Ties go to the more specific type: B2G, B2E and B2B2C refine B2B, which refines the B2C default.
-        return Self.segmentPreference.max { (scores[$0] ?? 0) != (scores[$1] ?? 0) ? (scores[$0] ?? 0) < (scores[$1] ?? 0) : false } ?? "B2C"
+        // Ties go to the more specific type, which comes first.
+        return Taxonomy.segmentTypes[Self.topTwo(scores).index]
     }
 
     func audienceType(scores: [Double], segmentType: String) -> TaxonomyFile.AudienceType {
@@ -130,9 +162,9 @@ package struct RuleClassifier: Sendable {
         return self.taxonomy.audienceTypes.first { $0.name == fallback } ?? self.taxonomy.audienceTypes[0]
     }
 
-    func sensitivity(_ text: Text) -> String {
+    func sensitivity(_ matches: ArraySlice<Lexicon.Match>) -> String {
         var scores = [Double](repeating: 0, count: self.taxonomy.sensitivityFlags.count)
-        for match in self.taxonomy.sensitivityIndex.matches(text.tokens, singulars: text.singulars) { scores[match.target] += match.weight }
+        for match in matches { scores[match.target] += match.weight }
         guard let best = scores.indices.max(by: { scores[$0] != scores[$1] ? scores[$0] < scores[$1] : $0 > $1 }), scores[best] > 0 else {
             return "none"
         }
@@ -141,9 +173,18 @@ package struct RuleClassifier: Sendable {
 
     /// The name with runs of whitespace as one space and no space at either end (fast for plain ASCII names).
     static func collapseSpaces(_ name: String) -> String {
-        let bytes = name.utf8
-        let plain = bytes.allSatisfy { $0 >= 0x21 && $0 < 0x80 || $0 == 0x20 }
-        if plain, bytes.first != 0x20, bytes.last != 0x20, !name.contains("  ") { return name }
+        // Plain ASCII with single spaces between words is already in shape; a space before the first byte makes a
+        // leading space count as a double one.
+        var previous: UInt8 = 0x20
+        var plain = true
+        for byte in name.utf8 {
+            if byte >= 0x80 || byte < 0x20 || (byte == 0x20 && previous == 0x20) {
+                plain = false
+                break
+            }
+            previous = byte
+        }
+        if plain, previous != 0x20 { return name }
         return name.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 
@@ -158,23 +199,10 @@ package struct RuleClassifier: Sendable {
     /// The deepest subcategory's code when it lies under the parent's IAB tier 1, else the parent's own code: a
     /// segment's IAB code never contradicts its parent category.
     static func iabCode(parent: Taxonomy.Parent, path: [Int], taxonomy: Taxonomy) -> String {
-        let tier1 = { (code: String) in code.split(separator: "-").first.map(String.init) ?? code }
-        let node = path.reversed().map { taxonomy.nodes[$0].iabCode }.first { tier1($0) == tier1(parent.iabCode) }
-        return node ?? parent.iabCode
+        path.reversed().first { taxonomy.nodes[$0].sharesParentTier1 }.map { taxonomy.nodes[$0].iabCode } ?? parent.iabCode
     }
 
     static func level(_ path: [Int], _ depth: Int, _ taxonomy: Taxonomy) -> String? {
         path.count > depth ? taxonomy.nodes[path[depth]].name : nil
-    }
-
-    /// A name's tokens, and their singulars, computed once.
-    struct Text {
-        let tokens: [String]
-        let singulars: [String]
-
-        init(_ name: String) {
-            self.tokens = TextNormalizer.tokens(name)
-            self.singulars = self.tokens.map(TextNormalizer.singular)
-        }
     }
 }

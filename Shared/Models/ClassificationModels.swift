@@ -94,15 +94,4 @@ public struct Classification: Codable, Sendable, Equatable {
         case internalDescription = "internal_description", platformOutputs = "platform_outputs", engineVersion = "engine_version"
         case confidence, llm, fallback
     }
-
-    /// Every field as template placeholders see it (`{{parent_category}}`, …); absent levels are empty.
-    public var templateFields: [String: String] {
-        [
-            "topic_name": self.topicName, "taxonomy_type": self.taxonomyType, "parent_category": self.parentCategory,
-            "subcategory": self.subcategory ?? "", "subcategory_l1": self.subcategoryL1 ?? "", "subcategory_l2": self.subcategoryL2 ?? "",
-            "subcategory_l3": self.subcategoryL3 ?? "", "subcategory_l4": self.subcategoryL4 ?? "", "segment_type": self.segmentType,
-            "audience_type": self.audienceType, "iab_code": self.iabCode, "keywords": self.keywords.joined(separator: ", "),
-            "intensity": self.intensity, "buyer_journey": self.buyerJourney,
-        ]
-    }
 }

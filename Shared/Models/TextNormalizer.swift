@@ -9,26 +9,34 @@ public enum TextNormalizer {
     }
 
     public static func tokens(_ text: String) -> [String] {
+        var tokens: [String] = []
+        self.forEachToken(text) { tokens.append(String(decoding: $0, as: UTF8.self)) }
+        return tokens
+    }
+
+    /// Calls `body` with each token's UTF-8 bytes, in order, without making a string of it.
+    public static func forEachToken(_ text: String, _ body: (ArraySlice<UInt8>) -> Void) {
         // Most names are ASCII: lowercase and split byte by byte. Anything else is folded by Foundation first
         // (accents, width, case), which gives the same tokens for ASCII but costs far more.
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return self.foldedTokens(text) }
-        var tokens: [String] = []
-        var current: [UInt8] = []
-        for byte in text.utf8 {
-            switch byte {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            for token in self.foldedTokens(text) { body(Array(token.utf8)[...]) }
+            return
+        }
+        var bytes = Array(text.utf8)
+        var start: Int?
+        for index in bytes.indices {
+            switch bytes[index] {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                current.append(byte)
+                if start == nil { start = index }
             case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                current.append(byte + 32)
+                bytes[index] += 32
+                if start == nil { start = index }
             default:
-                if !current.isEmpty {
-                    tokens.append(String(decoding: current, as: UTF8.self))
-                    current.removeAll(keepingCapacity: true)
-                }
+                if let first = start { body(bytes[first..<index]) }
+                start = nil
             }
         }
-        if !current.isEmpty { tokens.append(String(decoding: current, as: UTF8.self)) }
-        return tokens
+        if let first = start { body(bytes[first...]) }
     }
 
     static func foldedTokens(_ text: String) -> [String] {
@@ -50,9 +58,16 @@ public enum TextNormalizer {
     /// A plural's singular by the common English rules ("buyers" → "buyer", "categories" → "category"),
     /// or the word itself; words of 3 letters or fewer and those ending in "ss", "us" or "is" are left alone.
     public static func singular(_ word: String) -> String {
-        guard word.count > 3, word.hasSuffix("s"), !word.hasSuffix("ss"), !word.hasSuffix("us"), !word.hasSuffix("is") else { return word }
-        if word.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
-        if word.hasSuffix("ches") || word.hasSuffix("shes") || word.hasSuffix("xes") { return String(word.dropLast(2)) }
-        return String(word.dropLast())
+        self.singular(Array(word.utf8)[...]).map { String(decoding: $0, as: UTF8.self) } ?? word
+    }
+
+    /// `singular` on a token's bytes; nil when the word is its own singular.
+    public static func singular(_ word: ArraySlice<UInt8>) -> [UInt8]? {
+        let ends = { (suffix: String) in word.count >= suffix.utf8.count && word.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) }
+        guard word.last == UInt8(ascii: "s"), !ends("ss"), !ends("us"), !ends("is"), word.count > 3 else { return nil }
+        if !word.allSatisfy({ $0 < 0x80 }), String(decoding: word, as: UTF8.self).count <= 3 { return nil }
+        if ends("ies") { return Array(word.dropLast(3)) + [UInt8(ascii: "y")] }
+        if ends("ches") || ends("shes") || ends("xes") { return Array(word.dropLast(2)) }
+        return Array(word.dropLast())
     }
 }
