@@ -47,6 +47,7 @@ let package = Package(
         .executable(name: "activation-service", targets: ["ActivationService"]),
         .executable(name: "audiencehub", targets: ["CLI"]),
         .executable(name: "classifier-bench", targets: ["ClassifierBench"]),
+        .executable(name: "dedup-bench", targets: ["DedupBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -129,7 +130,11 @@ let package = Package(
             path: "Benchmarks/ClassifierBench",
             swiftSettings: swiftSettings
         ),
-        serviceTarget("TopicsService"),
+        .target(name: "Dedup", dependencies: ["SharedModels"], path: "Shared/Dedup", swiftSettings: swiftSettings),
+        serviceTarget("TopicsService", extra: ["Dedup", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        .executableTarget(
+            name: "DedupBench", dependencies: ["Dedup", "SharedModels"], path: "Benchmarks/DedupBench", swiftSettings: swiftSettings
+        ),
         serviceTarget("ActivationService", resources: []),
         .executableTarget(
             name: "CLI",
@@ -158,7 +163,8 @@ let package = Package(
         ),
         testTarget("ServiceKitTests"),
         testTarget("GatewayTests", extra: ["Gateway"]),
-        testTarget("TopicsServiceTests", extra: ["TopicsService"]),
+        testTarget("TopicsServiceTests", extra: ["TopicsService", "ClassifierService", "Dedup"]),
+        testTarget("DedupTests", extra: ["Dedup"]),
         testTarget("ConnectionsServiceTests", extra: ["ConnectionsService", "Connectors"]),
         .testTarget(
             name: "ClassifierServiceTests",

@@ -5,7 +5,21 @@ import ServiceKit
 
 func buildApplication(reader: ConfigReader, registry: PrometheusCollectorRegistry = .init()) async throws -> some ApplicationProtocol {
     let parts = ServiceParts(config: try ServiceConfig(service: .topics, reader: reader), registry: registry)
+    let classifier = ClassifierClient(
+        client: InternalClient(
+            service: .classifier, from: .topics, endpoints: try ServiceConfig.endpoints(of: .classifier, reader: reader),
+            token: parts.config.internalToken, timeout: .seconds(120)
+        )
+    )
+    let catalog = CatalogIndex()
+    let ingester = Ingester(client: parts.postgres, catalog: catalog, classifier: classifier)
     let router = parts.makeRouter(isInternal: true)
-    TopicsController(repository: TopicRepository(client: parts.postgres)).addRoutes(to: router)
-    return parts.makeApplication(router: router, migrations: try Migration.bundled(in: .module))
+    let library = LibraryRepository(client: parts.postgres)
+    TopicsController(library: library, ingester: ingester).addRoutes(to: router)
+    IngestController(ingester: ingester).addRoutes(to: router)
+    let postgres = parts.postgres
+    let logger = parts.logger
+    return parts.makeApplication(router: router, migrations: try Migration.bundled(in: .module)) {
+        try await catalog.load(from: postgres, logger: logger)
+    }
 }

@@ -1,49 +1,143 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceKit
 import SharedModels
 
-/// `GET /api/topics` and `POST /api/topics` for the calling org's library.
+/// The Topics API for the calling org's library (`/api/topics…`), as the seed describes it.
 struct TopicsController: Sendable {
-    let repository: TopicRepository
+    static let maxDeleteIDs = 1000
+
+    let library: LibraryRepository
+    let ingester: Ingester
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let group = router.group("api/topics")
         group.get(use: self.list)
         group.post(use: self.create)
+        group.delete(use: self.delete)
+        group.get("stats", use: self.stats)
+        group.get("facets", use: self.facets)
+        group.get("{id}", use: self.get)
+        group.patch("{id}", use: self.patch)
+        group.get("{id}/history", use: self.history)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<Topic> {
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let parameters = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { $1 })
-        return try await self.repository.list(orgID: caller.orgID, query: try TopicQuery(parameters: parameters), logger: context.logger)
+        return Self.json(try await self.library.list(orgID: caller.orgID, query: try TopicQuery(parameters: parameters), logger: context.logger))
     }
 
-    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Topic> {
+    /// One topic through the same dedup as a sync page: 201 when new or adopted from the catalog (with a warning
+    /// when it is close to another), 409 when the library already has it.
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let body = try await request.decode(as: CreateTopicRequest.self, context: context)
-        let name = body.topicName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= TopicName.maxLength, !TopicName.normalize(name).isEmpty else {
-            throw AppError.badRequest(
-                "invalid_topic_name", "topic_name must have letters or digits and at most \(TopicName.maxLength) characters.",
-                details: .object(["field": .string("topic_name")])
-            )
+        let body = try await request.jsonObject(upTo: 1 << 20)
+        guard case .string(let raw)? = body["topic_name"] else {
+            throw AppError.badRequest("invalid_topic_name", "topic_name is required.", details: .object(["field": "topic_name"]))
         }
-        switch try await self.repository.create(
-            orgID: caller.orgID, name: name, description: body.internalDescription, source: "api", logger: context.logger
-        ) {
-        case .created(let topic):
-            context.logger.info("topic created", metadata: ["topic_id": "\(topic.id)"])
-            return EditedResponse(status: .created, response: topic)
-        case .alreadyInLibrary(let topic):
+        var overlay = body
+        for field in ["topic_name", "_batchId", "engine_version", "segment_desc_liveramp", "segment_desc_tradedesk"] { overlay[field] = nil }
+        let fields = overlay.isEmpty ? [:] : try TopicPatch.fields(overlay)
+        let record = IngestPage.record(.object(["topic_name": .string(raw), "description": body["internal_description"] ?? .null]))
+        if case .failure(let error) = record {
+            throw AppError.badRequest("invalid_topic_name", "The topic_name is not usable: \(error.reason).", details: .object(["field": "topic_name"]))
+        }
+        let page = IngestPage(key: nil, llm: false, source: "api", changeType: "created", records: [record])
+        let result = try await self.ingester.ingest(page, orgID: caller.orgID, context: context.callContext, logger: context.logger)
+        guard let outcome = result.outcomes.first, let id = outcome.topicID?.rawValue else {
+            throw AppError.badRequest("invalid_topic_name", result.outcomes.first?.reason ?? "The topic could not be created.")
+        }
+        guard outcome.outcome != .duplicate else {
+            let existing = try await self.library.get(orgID: caller.orgID, id: id, on: self.library.client, logger: context.logger)
+            let name = existing.flatMap { try? JSONCoding.decoder.decode(Topic.self, from: Data($0.utf8)).topicName }
             throw AppError.conflict(
                 "duplicate_topic", "This topic is already in your library.",
-                details: .object(["existingTopic": .object(["id": .string(topic.id.rawValue), "topic_name": .string(topic.topicName)])])
+                details: .object(["existingTopic": .object(["id": .string(id), "topic_name": name.map(JSONValue.string) ?? .null])])
             )
         }
+        let topic = fields.isEmpty
+            ? try await self.library.get(orgID: caller.orgID, id: id, on: self.library.client, logger: context.logger)
+            : try await self.library.update(orgID: caller.orgID, id: id, fields: fields, actor: caller.actorID, logger: context.logger)
+        var extra: [String: JSONValue] = [:]
+        if outcome.outcome == .adopted { extra["adopted"] = true }
+        if let warning = outcome.similarityWarning {
+            extra["warning"] = .object([
+                "code": "similar_topic", "message": "A similar topic is already in the catalog.",
+                "similarTopicId": .string(warning.globalTopicID.rawValue), "confidence": .number(warning.score),
+            ])
+        }
+        return Self.json(Self.adding(extra, to: topic ?? "{}"), status: .created)
+    }
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let id = try context.parameters.require("id")
+        guard let topic = try await self.library.get(orgID: caller.orgID, id: id, on: self.library.client, logger: context.logger) else {
+            throw Self.notFound
+        }
+        return Self.json(topic)
+    }
+
+    @Sendable func patch(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let id = try context.parameters.require("id")
+        let fields = try TopicPatch.fields(try await request.jsonObject(upTo: 1 << 20))
+        guard let topic = try await self.library.update(orgID: caller.orgID, id: id, fields: fields, actor: caller.actorID, logger: context.logger) else {
+            throw Self.notFound
+        }
+        return Self.json(topic)
+    }
+
+    /// Bulk removal from the library: API keys need topics:write (the gateway checks), sessions the
+    /// library:delete permission of owners and admins.
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        if caller.actorType == .session, caller.role == .member {
+            throw AppError.forbidden("insufficient_permission", "Deleting topics needs the library:delete permission (owners and admins).")
+        }
+        let body = try await request.jsonObject(upTo: 1 << 20)
+        guard case .array(let values)? = body["ids"], !values.isEmpty, values.count <= Self.maxDeleteIDs else {
+            throw AppError.badRequest("invalid_ids", "ids must be a list of 1 to \(Self.maxDeleteIDs) topic ids.", details: .object(["field": "ids"]))
+        }
+        let ids = try values.map { value -> String in
+            guard case .string(let id) = value, OrgTopicID(rawValue: id) != nil else {
+                throw AppError.badRequest("invalid_ids", "Every id must be a topic id (ot_…).", details: .object(["field": "ids"]))
+            }
+            return id
+        }
+        let deleted = try await self.library.delete(orgID: caller.orgID, ids: ids, logger: context.logger)
+        return Self.json(#"{"deleted":\#(deleted)}"#)
+    }
+
+    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        guard let history = try await self.library.history(orgID: caller.orgID, id: try context.parameters.require("id"), logger: context.logger) else {
+            throw Self.notFound
+        }
+        return Self.json(history)
+    }
+
+    @Sendable func stats(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Self.json(try await self.library.stats(orgID: try context.requireCaller().orgID, logger: context.logger))
+    }
+
+    @Sendable func facets(_ request: Request, context: AppRequestContext) async throws -> Response {
+        Self.json(try await self.library.facets(orgID: try context.requireCaller().orgID, logger: context.logger))
+    }
+
+    static let notFound = AppError.notFound("topic_not_found", "No such topic in your library.")
+
+    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// The topic's JSON object with more keys.
+    static func adding(_ extra: [String: JSONValue], to object: String) -> String {
+        guard !extra.isEmpty, object.hasSuffix("}"), let encoded = try? JSONCoding.encoder.encode(JSONValue.object(extra)) else { return object }
+        let fields = String(decoding: encoded, as: UTF8.self).dropFirst().dropLast()
+        return object.dropLast() + "," + fields + "}"
     }
 }
-
-extension Topic: ResponseEncodable {}
-extension Page: ResponseEncodable {}

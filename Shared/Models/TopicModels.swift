@@ -1,82 +1,74 @@
 import Foundation
 
-/// A library topic as the Topics API answers it. Classification fields stay null until the classifier fills them.
+/// A library topic as the Topics API answers it: the org's own copy of a global topic's classification, with
+/// its external id and source. topics-service builds this JSON in SQL (`TopicJSON`); clients and tests decode it.
 public struct Topic: Codable, Sendable, Equatable {
     public var id: OrgTopicID
+    public var globalTopicId: GlobalTopicID?
     public var topicName: String
     public var parentCategory: String?
     public var taxonomyType: String?
     public var subcategory: String?
+    public var subcategoryL1: String?
+    public var subcategoryL2: String?
+    public var subcategoryL3: String?
+    public var subcategoryL4: String?
     public var segmentType: String?
     public var audienceType: String?
     public var iabCode: String?
     public var keywords: [String]
+    public var sensitivity: String?
+    public var intensity: String?
+    public var buyerJourney: String?
+    public var segmentNameTradedesk: String?
+    public var segmentNameLiveramp: String?
+    public var segmentNameInternal: String?
+    public var segmentDescLiveramp: String?
+    public var segmentDescTradedesk: String?
     public var internalDescription: String?
+    public var platformOutputs: [String: String]
     public var engineVersion: String?
+    public var confidence: Double?
+    public var performanceScore: Double?
     public var externalId: String?
     public var source: String?
+    public var description: String?
     public var createdAt: Date
     public var updatedAt: Date
 
-    public init(
-        id: OrgTopicID, topicName: String, parentCategory: String? = nil, taxonomyType: String? = nil,
-        subcategory: String? = nil, segmentType: String? = nil, audienceType: String? = nil, iabCode: String? = nil,
-        keywords: [String] = [], internalDescription: String? = nil, engineVersion: String? = nil,
-        externalId: String? = nil, source: String? = nil, createdAt: Date, updatedAt: Date
-    ) {
-        self.id = id
-        self.topicName = topicName
-        self.parentCategory = parentCategory
-        self.taxonomyType = taxonomyType
-        self.subcategory = subcategory
-        self.segmentType = segmentType
-        self.audienceType = audienceType
-        self.iabCode = iabCode
-        self.keywords = keywords
-        self.internalDescription = internalDescription
-        self.engineVersion = engineVersion
-        self.externalId = externalId
-        self.source = source
-        self.createdAt = createdAt
-        self.updatedAt = updatedAt
-    }
-
     enum CodingKeys: String, CodingKey {
         case id
+        case globalTopicId = "global_topic_id"
         case topicName = "topic_name"
         case parentCategory = "parent_category"
         case taxonomyType = "taxonomy_type"
         case subcategory
+        case subcategoryL1 = "subcategory_l1"
+        case subcategoryL2 = "subcategory_l2"
+        case subcategoryL3 = "subcategory_l3"
+        case subcategoryL4 = "subcategory_l4"
         case segmentType = "segment_type"
         case audienceType = "audience_type"
         case iabCode = "iab_code"
         case keywords
+        case sensitivity
+        case intensity
+        case buyerJourney = "buyer_journey"
+        case segmentNameTradedesk = "segment_name_tradedesk"
+        case segmentNameLiveramp = "segment_name_liveramp"
+        case segmentNameInternal = "segment_name_internal"
+        case segmentDescLiveramp = "segment_desc_liveramp"
+        case segmentDescTradedesk = "segment_desc_tradedesk"
         case internalDescription = "internal_description"
+        case platformOutputs = "platform_outputs"
         case engineVersion = "engine_version"
+        case confidence
+        case performanceScore = "performance_score"
         case externalId = "external_id"
         case source
+        case description
         case createdAt = "created_at"
         case updatedAt = "updated_at"
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        // Explicit nulls: the seed shows every field, set or not.
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.id, forKey: .id)
-        try container.encode(self.topicName, forKey: .topicName)
-        try container.encode(self.parentCategory, forKey: .parentCategory)
-        try container.encode(self.taxonomyType, forKey: .taxonomyType)
-        try container.encode(self.subcategory, forKey: .subcategory)
-        try container.encode(self.segmentType, forKey: .segmentType)
-        try container.encode(self.audienceType, forKey: .audienceType)
-        try container.encode(self.iabCode, forKey: .iabCode)
-        try container.encode(self.keywords, forKey: .keywords)
-        try container.encode(self.internalDescription, forKey: .internalDescription)
-        try container.encode(self.engineVersion, forKey: .engineVersion)
-        try container.encode(self.externalId, forKey: .externalId)
-        try container.encode(self.source, forKey: .source)
-        try container.encode(self.createdAt, forKey: .createdAt)
-        try container.encode(self.updatedAt, forKey: .updatedAt)
     }
 }
 

@@ -50,6 +50,7 @@ public enum GlobalTopicKind: IDKind { public static let prefix = "gt" }
 public enum ConnectionKind: IDKind { public static let prefix = "conn" }
 public enum RunKind: IDKind { public static let prefix = "run" }
 public enum RequestKind: IDKind { public static let prefix = "req" }
+public enum HistoryKind: IDKind { public static let prefix = "hist" }
 
 public typealias OrgID = TypedID<OrgKind>
 public typealias UserID = TypedID<UserKind>
@@ -59,3 +60,4 @@ public typealias GlobalTopicID = TypedID<GlobalTopicKind>
 public typealias ConnectionID = TypedID<ConnectionKind>
 public typealias RunID = TypedID<RunKind>
 public typealias RequestID = TypedID<RequestKind>
+public typealias HistoryID = TypedID<HistoryKind>

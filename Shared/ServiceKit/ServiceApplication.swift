@@ -37,9 +37,11 @@ public struct ServiceParts: Sendable {
         return router
     }
 
-    /// The application: Postgres pool as a service (closed on shutdown), migrations before the server starts.
+    /// The application: Postgres pool as a service (closed on shutdown), migrations before the server starts, then
+    /// `prepare` (a service that loads state from its tables before it answers).
     public func makeApplication(
-        router: Router<AppRequestContext>, migrations: [Migration], services: [any Service] = []
+        router: Router<AppRequestContext>, migrations: [Migration], services: [any Service] = [],
+        prepare: (@Sendable () async throws -> Void)? = nil
     ) -> some ApplicationProtocol {
         var app = Application(
             router: router,
@@ -53,6 +55,7 @@ public struct ServiceParts: Sendable {
         let logger = self.logger
         app.beforeServerStarts {
             try await MigrationRunner.apply(migrations, on: postgres, schema: schema, logger: logger)
+            try await prepare?()
         }
         return app
     }

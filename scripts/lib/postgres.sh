@@ -73,6 +73,7 @@ REVOKE ALL ON SCHEMA $schema FROM PUBLIC;
 SQL
   done
   echo "CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA connections;"
+  echo "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA topics;"
 }
 
 pg_bootstrap() {

@@ -18,6 +18,12 @@ enum RouteTable {
     static let proxied: [ProxiedRoute] = [
         ProxiedRoute(method: .get, path: "/api/topics", service: .topics, access: .scope(.topicsRead)),
         ProxiedRoute(method: .post, path: "/api/topics", service: .topics, access: .scope(.topicsWrite)),
+        ProxiedRoute(method: .delete, path: "/api/topics", service: .topics, access: .scope(.topicsWrite)),
+        ProxiedRoute(method: .get, path: "/api/topics/stats", service: .topics, access: .scope(.topicsRead)),
+        ProxiedRoute(method: .get, path: "/api/topics/facets", service: .topics, access: .scope(.topicsRead)),
+        ProxiedRoute(method: .get, path: "/api/topics/{id}", service: .topics, access: .scope(.topicsRead)),
+        ProxiedRoute(method: .patch, path: "/api/topics/{id}", service: .topics, access: .scope(.topicsWrite)),
+        ProxiedRoute(method: .get, path: "/api/topics/{id}/history", service: .topics, access: .scope(.topicsRead)),
         // Connections: reading needs the sync scope; anything touching credentials, and testing, needs a session.
         ProxiedRoute(method: .get, path: "/api/connections", service: .connections, access: .scope(.sync)),
         ProxiedRoute(method: .post, path: "/api/connections", service: .connections, access: .session),

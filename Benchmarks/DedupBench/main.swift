@@ -1,0 +1,113 @@
+import Dedup
+import Foundation
+import SharedModels
+
+// Prints the dedup index's lookups/s and p50/p99 per lookup (embedding the name included) on one core, with a
+// catalog of N segment-like names (default 1,000,000), and checks a sample of answers against a brute-force scan.
+//
+//   dedup-bench [--topics N] [--lookups M]
+
+let arguments = CommandLine.arguments
+func option(_ name: String) -> Int? {
+    arguments.firstIndex(of: name).flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil }
+}
+let topics = option("--topics") ?? 1_000_000
+let lookups = option("--lookups") ?? 20_000
+
+/// Names like vendors' segments: a few common words around one or two rarer, brand-like ones.
+struct Names {
+    static let common = [
+        "buyers", "owners", "enthusiasts", "shoppers", "intenders", "users", "lovers", "travelers", "in-market", "b2b",
+        "decision makers", "professionals", "moms", "parents", "students", "high income", "luxury", "frequent", "new", "used",
+        "auto", "insurance", "home", "credit", "cloud", "security", "fitness", "travel", "beauty", "gaming", "streaming", "pet",
+    ]
+    var state: UInt64 = 42
+
+    mutating func random() -> UInt64 {
+        self.state &+= 0x9E37_79B9_7F4A_7C15
+        var z = self.state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func word() -> String {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        return String((0..<(3 + Int(self.random() % 6))).map { _ in letters[Int(self.random() % 26)] })
+    }
+
+    mutating func next() -> String {
+        var parts = [self.word()]
+        if self.random() % 2 == 0 { parts.append(self.word()) }
+        for _ in 0..<(1 + Int(self.random() % 3)) { parts.append(Self.common[Int(self.random() % UInt64(Self.common.count))]) }
+        return parts.joined(separator: " ")
+    }
+
+    /// A catalog name with one word changed, dropped or added: near, sometimes above 0.75, rarely above 0.95.
+    mutating func variant(of name: String) -> String {
+        var words = name.split(separator: " ").map(String.init)
+        switch self.random() % 3 {
+        case 0: words[words.count - 1] = Self.common[Int(self.random() % UInt64(Self.common.count))]
+        case 1 where words.count > 2: words.removeLast()
+        default: words.append(Self.common[Int(self.random() % UInt64(Self.common.count))])
+        }
+        return words.joined(separator: " ")
+    }
+}
+
+let clock = ContinuousClock()
+func milliseconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+}
+
+var names = Names()
+var catalog: [String] = []
+catalog.reserveCapacity(topics)
+var index = EmbeddingIndex(thresholds: [0.95, 0.75])
+let loading = clock.now
+for _ in 0..<topics {
+    let name = names.next()
+    catalog.append(name)
+    index.add(HashEmbedding.embed(name))
+}
+print(String(format: "catalog: %d topics embedded and indexed in %.1f s", topics, milliseconds(clock.now - loading) / 1000))
+
+// Half near-duplicates of catalog names, half new names.
+let queries = (0..<lookups).map { number in
+    number % 2 == 0 ? names.variant(of: catalog[Int(names.random() % UInt64(catalog.count))]) : names.next()
+}
+var latencies: [Double] = []
+latencies.reserveCapacity(lookups)
+var found = 0
+let started = clock.now
+for query in queries {
+    let start = clock.now
+    if index.best(for: HashEmbedding.embed(query)) != nil { found += 1 }
+    latencies.append(milliseconds(clock.now - start))
+}
+let total = milliseconds(clock.now - started) / 1000
+latencies.sort()
+print(
+    String(
+        format: "dedup lookups, 1 core: %.0f lookups/s, p50 %.3f ms, p99 %.3f ms (%d lookups, %d matched ≥ 0.75)",
+        Double(lookups) / total, latencies[lookups / 2], latencies[lookups * 99 / 100], lookups, found
+    )
+)
+
+// A sample checked against a brute-force scan of the whole catalog.
+let vectors = catalog.prefix(200_000).map(HashEmbedding.embed)
+var sample = EmbeddingIndex(thresholds: [0.95, 0.75])
+for vector in vectors { sample.add(vector) }
+for query in queries.prefix(50) {
+    let vector = HashEmbedding.embed(query)
+    var best: EmbeddingIndex.Match?
+    for (slot, candidate) in vectors.enumerated() {
+        let score = HashEmbedding.cosine(vector, candidate)
+        if score >= 0.75, score > (best?.score ?? -1) { best = EmbeddingIndex.Match(slot: slot, score: score) }
+    }
+    guard sample.best(for: vector) == best else {
+        print("MISMATCH with brute force for \(query)")
+        exit(1)
+    }
+}
+print("50 lookups against 200,000 topics agree with a brute-force scan")

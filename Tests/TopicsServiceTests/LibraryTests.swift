@@ -1,0 +1,135 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import ServiceKit
+import SharedModels
+import TestSupport
+import Testing
+
+@testable import TopicsService
+
+/// Reading and editing a library: filters, single topics, edits with history, bulk delete, stats and facets.
+@Suite struct LibraryTests {
+    func create(_ name: String, org: OrgID, client: some TestClientProtocol) async throws -> Topic {
+        let body = ByteBuffer(string: #"{"topic_name":"\#(name)"}"#)
+        return try await client.execute(uri: "/api/topics", method: .post, headers: TopicsTestbed.headers(org), body: body) { response throws in
+            #expect(response.status == .created)
+            return try response.json(Topic.self)
+        }
+    }
+
+    func list(_ query: String, org: OrgID, client: some TestClientProtocol) async throws -> Page<Topic> {
+        try await client.execute(uri: "/api/topics?\(query)", method: .get, headers: TopicsTestbed.headers(org)) { response throws in
+            #expect(response.status == .ok, "\(query)")
+            return try response.json(Page<Topic>.self)
+        }
+    }
+
+    @Test func filtersCombineAndUnknownOnesAreRefused() async throws {
+        let org = OrgID.generate()
+        try await TopicsTestbed.run { client in
+            let tesla = try await self.create("Tesla Model 3 Buyers", org: org, client: client)
+            let cloud = try await self.create("B2B IT Decision Makers Cloud Security", org: org, client: client)
+            _ = try await self.create("Yoga Enthusiasts", org: org, client: client)
+            #expect(try await self.list("parentCategory=Auto&segmentType=B2C", org: org, client: client).data.map(\.id) == [tesla.id])
+            #expect(try await self.list("segmentType=B2B&sortBy=topic_name", org: org, client: client).data.map(\.id) == [cloud.id])
+            #expect(try await self.list("hasExternalId=true", org: org, client: client).total == 0)
+            #expect(try await self.list("taxonomyType=Nonexistent", org: org, client: client).total == 0)
+            for query in ["segmentType=B3B", "hasExternalId=maybe", "colour=red", "search=" + String(repeating: "x", count: 201)] {
+                try await client.execute(uri: "/api/topics?\(query)", method: .get, headers: TopicsTestbed.headers(org)) { response in
+                    #expect(response.status == .badRequest, "\(query)")
+                }
+            }
+        }
+    }
+
+    @Test func anEditChangesOnlyThisOrgsCopyAndIsInTheHistory() async throws {
+        let (org, other) = (OrgID.generate(), OrgID.generate())
+        let name = unique("Electric Vehicle Intenders")
+        try await TopicsTestbed.run { client in
+            let topic = try await self.create(name, org: org, client: client)
+            let theirs = try await self.create(name, org: other, client: client)
+            let patch = ByteBuffer(string: #"{"segment_type":"B2B","keywords":["ev","fleet"]}"#)
+            try await client.execute(uri: "/api/topics/\(topic.id.rawValue)", method: .patch, headers: TopicsTestbed.headers(org), body: patch) {
+                response throws in
+                #expect(response.status == .ok)
+                let edited = try response.json(Topic.self)
+                #expect(edited.segmentType == "B2B")
+                #expect(edited.keywords == ["ev", "fleet"])
+            }
+            try await client.execute(uri: "/api/topics/\(theirs.id.rawValue)", method: .get, headers: TopicsTestbed.headers(other)) { response throws in
+                #expect(try response.json(Topic.self).segmentType == theirs.segmentType)
+            }
+            try await client.execute(uri: "/api/topics/\(topic.id.rawValue)/history", method: .get, headers: TopicsTestbed.headers(org)) {
+                response throws in
+                let history = try response.json([JSONValue].self)
+                guard case .object(let edit)? = history.first else { throw TestFailure("no history") }
+                #expect(edit["changeType"] == "field_edit")
+                #expect(edit["previousValues"] == .object(["segment_type": .string(theirs.segmentType ?? ""), "keywords": .array(theirs.keywords.map(JSONValue.string))]))
+                #expect(edit["newValues"] == .object(["segment_type": "B2B", "keywords": ["ev", "fleet"]]))
+                #expect(history.count == 2)
+            }
+            // Nothing valid, a wrong type, another org's topic.
+            for (body, status) in [(#"{}"#, HTTPResponse.Status.badRequest), (#"{"segment_type":7}"#, .badRequest), (#"{"colour":"red"}"#, .badRequest)] {
+                try await client.execute(uri: "/api/topics/\(topic.id.rawValue)", method: .patch, headers: TopicsTestbed.headers(org), body: ByteBuffer(string: body)) {
+                    response in
+                    #expect(response.status == status, "\(body)")
+                }
+            }
+            try await client.execute(uri: "/api/topics/\(theirs.id.rawValue)", method: .patch, headers: TopicsTestbed.headers(org), body: patch) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test func bulkDeleteRemovesLinksOnlyAndNeedsThePermission() async throws {
+        let (org, other) = (OrgID.generate(), OrgID.generate())
+        let name = unique("Pet Parents")
+        try await TopicsTestbed.run { client in
+            let topic = try await self.create(name, org: org, client: client)
+            _ = try await self.create(name, org: other, client: client)
+            let body = ByteBuffer(string: #"{"ids":["\#(topic.id.rawValue)"]}"#)
+            let member = TopicsTestbed.headers(org, role: "member", actorType: "session")
+            try await client.execute(uri: "/api/topics", method: .delete, headers: member, body: body) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(uri: "/api/topics", method: .delete, headers: TopicsTestbed.headers(org), body: body) { response in
+                #expect(String(buffer: response.body) == #"{"deleted":1}"#)
+            }
+            #expect(try await self.list("", org: org, client: client).total == 0)
+            #expect(try await self.list("", org: other, client: client).total == 1)
+            try await client.execute(uri: "/api/topics", method: .delete, headers: TopicsTestbed.headers(org), body: ByteBuffer(string: #"{"ids":["nope"]}"#)) {
+                response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+
+    @Test func statsAndFacetsDescribeTheLibrary() async throws {
+        let org = OrgID.generate()
+        try await TopicsTestbed.run { client in
+            _ = try await self.create("Tesla Model 3 Buyers", org: org, client: client)
+            _ = try await self.create("Cloud Security Decision Makers", org: org, client: client)
+            try await client.execute(uri: "/api/topics/stats", method: .get, headers: TopicsTestbed.headers(org)) { response throws in
+                guard case .object(let stats) = try response.json(JSONValue.self) else { throw TestFailure("not an object") }
+                #expect(stats["total"] == 2)
+                #expect(stats["bySegmentType"] == ["B2B": 1, "B2C": 1])
+            }
+            try await client.execute(uri: "/api/topics/facets", method: .get, headers: TopicsTestbed.headers(org)) { response throws in
+                guard case .object(let facets) = try response.json(JSONValue.self) else { throw TestFailure("not an object") }
+                #expect(facets["segmentTypes"] == ["B2B", "B2C"])
+                #expect(facets["subcategoryL4s"] == [])
+            }
+        }
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
