@@ -25,23 +25,31 @@ final class CatalogIndex: Sendable {
 
     private struct State: Sendable {
         var names: [String: GlobalTopicID] = [:]
-        var embeddings = EmbeddingIndex(thresholds: [CatalogIndex.sameTopic, CatalogIndex.similarTopic])
+        var embeddings: EmbeddingIndex
         /// Global topic ids by embedding slot.
         var ids: [GlobalTopicID] = []
+
+        init(bucketOrder: [Int]? = nil) {
+            self.embeddings = EmbeddingIndex(thresholds: [CatalogIndex.sameTopic, CatalogIndex.similarTopic], bucketOrder: bucketOrder)
+        }
+
+        mutating func add(_ id: GlobalTopicID, normalizedName: String, embedding: [Float]) {
+            guard self.names[normalizedName] == nil else { return }
+            self.names[normalizedName] = id
+            self.embeddings.add(embedding)
+            self.ids.append(id)
+        }
     }
 
+    /// How many topics of the catalog choose the order of embedding buckets (rarest first) when it loads.
+    static let orderSample = 100_000
     private let state = Mutex(State())
 
     var count: Int { self.state.withLock { $0.ids.count } }
 
     func add(_ id: GlobalTopicID, normalizedName: String) {
         let embedding = HashEmbedding.embed(normalizedName)
-        self.state.withLock { state in
-            guard state.names[normalizedName] == nil else { return }
-            state.names[normalizedName] = id
-            state.embeddings.add(embedding)
-            state.ids.append(id)
-        }
+        self.state.withLock { $0.add(id, normalizedName: normalizedName, embedding: embedding) }
     }
 
     func lookup(normalizedName: String, embedding: [Float]) -> Lookup {
@@ -53,13 +61,20 @@ final class CatalogIndex: Sendable {
         }
     }
 
-    /// Reads every global topic, oldest first, so that ties between equally close topics go to the oldest.
+    /// Reads every global topic, oldest first, so that ties between equally close topics go to the oldest, and
+    /// orders the embedding buckets by how rare they are in this catalog.
     func load(from client: PostgresClient, logger: Logger) async throws {
         let rows = try await client.query("SELECT id, normalized_name FROM global_topics ORDER BY id", logger: logger)
+        var topics: [(GlobalTopicID, String)] = []
         for try await (id, name) in rows.decode((String, String).self) {
-            guard let id = GlobalTopicID(rawValue: id) else { continue }
-            self.add(id, normalizedName: name)
+            if let id = GlobalTopicID(rawValue: id) { topics.append((id, name)) }
         }
-        logger.info("catalog loaded", metadata: ["global_topics": "\(self.count)"])
+        let step = max(1, topics.count / Self.orderSample)
+        let sample = stride(from: 0, to: topics.count, by: step).map { HashEmbedding.embed(topics[$0].1) }
+        var state = State(bucketOrder: sample.isEmpty ? nil : EmbeddingIndex.rarestFirst(sample))
+        for (id, name) in topics { state.add(id, normalizedName: name, embedding: HashEmbedding.embed(name)) }
+        let loaded = state
+        self.state.withLock { $0 = loaded }
+        logger.info("catalog loaded", metadata: ["global_topics": "\(topics.count)"])
     }
 }
