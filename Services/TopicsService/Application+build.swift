@@ -17,6 +17,7 @@ func buildApplication(reader: ConfigReader, registry: PrometheusCollectorRegistr
     let library = LibraryRepository(client: parts.postgres)
     TopicsController(library: library, ingester: ingester).addRoutes(to: router)
     IngestController(ingester: ingester).addRoutes(to: router)
+    ExportController(client: parts.postgres).addRoutes(to: router)
     let postgres = parts.postgres
     let logger = parts.logger
     return parts.makeApplication(router: router, migrations: try Migration.bundled(in: .module)) {

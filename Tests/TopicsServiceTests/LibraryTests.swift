@@ -133,3 +133,77 @@ struct TestFailure: Error, CustomStringConvertible {
         self.description = description
     }
 }
+
+/// The export: streamed CSV that survives commas, quotes, newlines and Unicode; JSON; the owner-only full export.
+@Suite struct ExportTests {
+    @Test func csvRoundTripsAwkwardNamesAndFullIsForOwners() async throws {
+        let org = OrgID.generate()
+        let awkward = unique(#"Café "Lovers", Paris"#) + "\nSecond line ☕"
+        try await TopicsTestbed.run { client in
+            let body = ByteBuffer(bytes: try JSONCoding.encoder.encode(JSONValue.object(["topic_name": .string(awkward)])))
+            _ = try await client.execute(uri: "/api/topics", method: .post, headers: TopicsTestbed.headers(org), body: body) { $0 }
+            _ = try await client.execute(uri: "/api/topics", method: .post, headers: TopicsTestbed.headers(org), body: ByteBuffer(string: #"{"topic_name":"Tesla Model 3 Buyers"}"#)) { $0 }
+            try await client.execute(uri: "/api/export?format=csv&sortBy=topic_name&sortOrder=asc", method: .get, headers: TopicsTestbed.headers(org)) {
+                response throws in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentDisposition]?.hasPrefix("attachment; filename=\"topics-") == true)
+                let rows = CSV.parse(String(buffer: response.body))
+                #expect(rows.first == ExportController.standardColumns)
+                #expect(rows.dropFirst().map { $0[1] } == [awkward, "Tesla Model 3 Buyers"].sorted { $0.lowercased() < $1.lowercased() })
+                #expect(rows.dropFirst().allSatisfy { $0.count == ExportController.standardColumns.count })
+            }
+            try await client.execute(uri: "/api/export?format=json&segmentType=B2C&parentCategory=Auto", method: .get, headers: TopicsTestbed.headers(org)) {
+                response throws in
+                #expect(try response.json([Topic].self).map(\.topicName) == ["Tesla Model 3 Buyers"])
+            }
+            try await client.execute(uri: "/api/export?full=true", method: .get, headers: TopicsTestbed.headers(org, role: "member")) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(uri: "/api/export?full=true", method: .get, headers: TopicsTestbed.headers(org)) { response in
+                #expect(CSV.parse(String(buffer: response.body)).first == ExportController.standardColumns + ExportController.fullColumns)
+            }
+            try await client.execute(uri: "/api/export?format=xml", method: .get, headers: TopicsTestbed.headers(org)) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+}
+
+/// RFC 4180, enough to read our export back.
+enum CSV {
+    static func parse(_ text: String) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var quoted = false
+        var characters = Array(text.unicodeScalars)[...]
+        while let character = characters.popFirst() {
+            if quoted {
+                if character == "\"" {
+                    if characters.first == "\"" {
+                        field.unicodeScalars.append("\"")
+                        characters.removeFirst()
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.unicodeScalars.append(character)
+                }
+            } else if character == "\"" {
+                quoted = true
+            } else if character == "," {
+                row.append(field)
+                field = ""
+            } else if character == "\r" {
+                continue
+            } else if character == "\n" {
+                row.append(field)
+                rows.append(row)
+                (row, field) = ([], "")
+            } else {
+                field.unicodeScalars.append(character)
+            }
+        }
+        return rows
+    }
+}

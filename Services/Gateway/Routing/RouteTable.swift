@@ -24,6 +24,7 @@ enum RouteTable {
         ProxiedRoute(method: .get, path: "/api/topics/{id}", service: .topics, access: .scope(.topicsRead)),
         ProxiedRoute(method: .patch, path: "/api/topics/{id}", service: .topics, access: .scope(.topicsWrite)),
         ProxiedRoute(method: .get, path: "/api/topics/{id}/history", service: .topics, access: .scope(.topicsRead)),
+        ProxiedRoute(method: .get, path: "/api/export", service: .topics, access: .scope(.export)),
         // Connections: reading needs the sync scope; anything touching credentials, and testing, needs a session.
         ProxiedRoute(method: .get, path: "/api/connections", service: .connections, access: .scope(.sync)),
         ProxiedRoute(method: .post, path: "/api/connections", service: .connections, access: .session),
