@@ -11,6 +11,7 @@ struct TopicsController: Sendable {
 
     let library: LibraryRepository
     let ingester: Ingester
+    let reclassifier: Reclassifier
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let group = router.group("api/topics")
@@ -22,6 +23,70 @@ struct TopicsController: Sendable {
         group.get("{id}", use: self.get)
         group.patch("{id}", use: self.patch)
         group.get("{id}/history", use: self.history)
+        group.post("reclassify", use: self.reclassifyMany)
+        group.post("{id}/reclassify", use: self.reclassifyOne)
+    }
+
+    /// The topic, classified again (rules, or the LLM with `"llm": true`), with `llm` and `fallback`.
+    @Sendable func reclassifyOne(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let id = try context.parameters.require("id")
+        let llm = Self.llmFlag(try await Self.optionalBody(request))
+        let outcomes = try await self.reclassifier.reclassify(ids: [id], llm: llm, orgID: caller.orgID, context: context.callContext, logger: context.logger)
+        guard let outcome = outcomes.first else { throw Self.notFound }
+        switch outcome.result {
+        case .failed(let error): throw AppError.badRequest(error.code, error.message)
+        case .classified(let classification):
+            let topic = try await self.library.get(orgID: caller.orgID, id: id, on: self.library.client, logger: context.logger) ?? "{}"
+            return Self.json(Self.adding(["llm": .bool(llm), "fallback": .bool(classification.fallback)], to: topic))
+        }
+    }
+
+    /// Up to 500 topics with the rules, 100 with the LLM: `{total, success, failed, errors, llm, llmCount, fallbackCount}`.
+    @Sendable func reclassifyMany(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let body = try await request.jsonObject(upTo: 1 << 20)
+        let llm = Self.llmFlag(body)
+        let limit = llm ? Reclassifier.llmLimit : Reclassifier.rulesLimit
+        guard case .array(let values)? = body["ids"], !values.isEmpty, values.count <= limit else {
+            throw AppError.badRequest(
+                "invalid_ids", "ids must be a list of 1 to \(limit) topic ids in \(llm ? "LLM" : "rule-based") mode.", details: .object(["field": "ids"])
+            )
+        }
+        let ids = values.compactMap { value -> String? in if case .string(let id) = value { id } else { nil } }
+        guard ids.count == values.count else { throw AppError.badRequest("invalid_ids", "Every id must be a string.", details: .object(["field": "ids"])) }
+        let outcomes = try await self.reclassifier.reclassify(ids: ids, llm: llm, orgID: caller.orgID, context: context.callContext, logger: context.logger)
+        let found = Set(outcomes.map(\.id))
+        var errors: [JSONValue] = ids.filter { !found.contains($0) }.map { .object(["id": .string($0), "error": "topic_not_found"]) }
+        var classified: [Classification] = []
+        for outcome in outcomes {
+            switch outcome.result {
+            case .classified(let classification): classified.append(classification)
+            case .failed(let error): errors.append(.object(["id": .string(outcome.id), "error": .string(error.code)]))
+            }
+        }
+        let summary: JSONValue = [
+            "total": .number(Double(ids.count)), "success": .number(Double(classified.count)), "failed": .number(Double(errors.count)),
+            "errors": .array(errors), "llm": .bool(llm),
+            "llmCount": .number(Double(classified.filter { llm && !$0.fallback }.count)),
+            "fallbackCount": .number(Double(classified.filter(\.fallback).count)),
+        ]
+        return Self.json(String(decoding: try JSONCoding.encoder.encode(summary), as: UTF8.self))
+    }
+
+    static func llmFlag(_ body: [String: JSONValue]) -> Bool {
+        if case .bool(true)? = body["llm"] { return true }
+        return false
+    }
+
+    /// A JSON object body, or none at all.
+    static func optionalBody(_ request: Request) async throws -> [String: JSONValue] {
+        let buffer = try await request.body.collect(upTo: 1 << 20)
+        guard buffer.readableBytes > 0 else { return [:] }
+        guard case .object(let object)? = try? JSONCoding.decoder.decode(JSONValue.self, from: Data(buffer.readableBytesView)) else {
+            throw AppError.badRequest("invalid_json", "The body must be a JSON object.")
+        }
+        return object
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {

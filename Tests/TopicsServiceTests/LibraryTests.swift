@@ -84,6 +84,74 @@ import Testing
         }
     }
 
+    @Test func reclassifyingRestoresTheClassificationAndRecordsOnlyWhatChanged() async throws {
+        let org = OrgID.generate()
+        try await TopicsTestbed.run { client in
+            let topic = try await self.create(unique("Tesla Model Y Buyers"), org: org, client: client)
+            let patch = ByteBuffer(string: #"{"segment_type":"B2G"}"#)
+            _ = try await client.execute(uri: "/api/topics/\(topic.id.rawValue)", method: .patch, headers: TopicsTestbed.headers(org), body: patch) { $0 }
+            try await client.execute(uri: "/api/topics/\(topic.id.rawValue)/reclassify", method: .post, headers: TopicsTestbed.headers(org)) {
+                response throws in
+                #expect(response.status == .ok)
+                guard case .object(let body) = try response.json(JSONValue.self) else { throw TestFailure("not an object") }
+                #expect(body["segment_type"] == .string(topic.segmentType ?? ""))
+                #expect(body["llm"] == false)
+                #expect(body["fallback"] == false)
+            }
+            try await client.execute(uri: "/api/topics/\(topic.id.rawValue)/history", method: .get, headers: TopicsTestbed.headers(org)) {
+                response throws in
+                guard case .object(let entry)? = try response.json([JSONValue].self).first else { throw TestFailure("no history") }
+                #expect(entry["changeType"] == "reclassified")
+                #expect(entry["previousValues"] == ["segment_type": "B2G"])
+                #expect(entry["source"] == "reclassify:rules")
+            }
+            // In bulk: unknown ids fail, the LLM without a model falls back to the rules, limits hold.
+            let bulk = ByteBuffer(string: #"{"ids":["\#(topic.id.rawValue)","ot_01m88f2phkjs4v64h4gyex78nx"],"llm":true}"#)
+            try await client.execute(uri: "/api/topics/reclassify", method: .post, headers: TopicsTestbed.headers(org), body: bulk) { response throws in
+                guard case .object(let summary) = try response.json(JSONValue.self) else { throw TestFailure("not an object") }
+                #expect(summary["total"] == 2)
+                #expect(summary["success"] == 1)
+                #expect(summary["failed"] == 1)
+                #expect(summary["fallbackCount"] == 1)
+                #expect(summary["llmCount"] == 0)
+            }
+            let tooMany = ByteBuffer(string: #"{"llm":true,"ids":[\#((0..<101).map { _ in "\"ot_x\"" }.joined(separator: ","))]}"#)
+            try await client.execute(uri: "/api/topics/reclassify", method: .post, headers: TopicsTestbed.headers(org), body: tooMany) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: "/api/topics/ot_01m88f2phkjs4v64h4gyex78nx/reclassify", method: .post, headers: TopicsTestbed.headers(org)) {
+                response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test func checkDuplicateBlocksWarnsAndNamesCatalogMatches() async throws {
+        let (org, other) = (OrgID.generate(), OrgID.generate())
+        let name = unique("Frequent Business Travelers From Chicago")
+        try await TopicsTestbed.run { client in
+            let topic = try await self.create(name, org: org, client: client)
+            let check = { (name: String, org: OrgID) async throws -> [String: JSONValue] in
+                let body = ByteBuffer(bytes: try JSONCoding.encoder.encode(JSONValue.object(["topic_name": .string(name)])))
+                return try await client.execute(uri: "/api/topics/check-duplicate", method: .post, headers: TopicsTestbed.headers(org), body: body) {
+                    response throws in
+                    guard case .object(let answer) = try response.json(JSONValue.self) else { throw TestFailure("not an object") }
+                    return answer
+                }
+            }
+            let same = try await check(name.uppercased(), org)
+            #expect(same["isDuplicate"] == true)
+            #expect(same["confidence"] == 1)
+            #expect(same["existingTopic"] == ["id": .string(topic.id.rawValue), "topic_name": .string(name)])
+            let elsewhere = try await check(name, other)
+            #expect(elsewhere["isDuplicate"] == false)
+            #expect(elsewhere["catalogTopic"] != nil)
+            let fresh = try await check(unique("Zebra Keepers"), org)
+            #expect(fresh["isDuplicate"] == false)
+            #expect(fresh["existingTopic"] == .null)
+        }
+    }
+
     @Test func bulkDeleteRemovesLinksOnlyAndNeedsThePermission() async throws {
         let (org, other) = (OrgID.generate(), OrgID.generate())
         let name = unique("Pet Parents")

@@ -24,6 +24,9 @@ enum RouteTable {
         ProxiedRoute(method: .get, path: "/api/topics/{id}", service: .topics, access: .scope(.topicsRead)),
         ProxiedRoute(method: .patch, path: "/api/topics/{id}", service: .topics, access: .scope(.topicsWrite)),
         ProxiedRoute(method: .get, path: "/api/topics/{id}/history", service: .topics, access: .scope(.topicsRead)),
+        ProxiedRoute(method: .post, path: "/api/topics/reclassify", service: .topics, access: .scope(.topicsWrite)),
+        ProxiedRoute(method: .post, path: "/api/topics/{id}/reclassify", service: .topics, access: .scope(.topicsWrite)),
+        ProxiedRoute(method: .post, path: "/api/topics/check-duplicate", service: .topics, access: .scope(.classify)),
         ProxiedRoute(method: .get, path: "/api/export", service: .topics, access: .scope(.export)),
         // Connections: reading needs the sync scope; anything touching credentials, and testing, needs a session.
         ProxiedRoute(method: .get, path: "/api/connections", service: .connections, access: .scope(.sync)),
