@@ -131,7 +131,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Dedup", dependencies: ["SharedModels"], path: "Shared/Dedup", swiftSettings: swiftSettings),
-        serviceTarget("TopicsService", extra: ["Dedup", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        serviceTarget(
+            "TopicsService",
+            extra: ["Dedup", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOHTTP1", package: "swift-nio")]
+        ),
         .executableTarget(
             name: "DedupBench", dependencies: ["Dedup", "SharedModels"], path: "Benchmarks/DedupBench", swiftSettings: swiftSettings
         ),

@@ -19,6 +19,11 @@ func buildApplication(reader: ConfigReader, registry: PrometheusCollectorRegistr
     IngestController(ingester: ingester).addRoutes(to: router)
     ExportController(client: parts.postgres).addRoutes(to: router)
     DuplicateCheckController(catalog: catalog, client: parts.postgres).addRoutes(to: router)
+    CatalogController(client: parts.postgres, ingester: ingester, library: library).addRoutes(to: router)
+    let activations = InternalClient(
+        service: .activation, from: .topics, endpoints: try ServiceConfig.endpoints(of: .activation, reader: reader), token: parts.config.internalToken
+    )
+    ActivationStatusController(activations: activations).addRoutes(to: router)
     let postgres = parts.postgres
     let logger = parts.logger
     return parts.makeApplication(router: router, migrations: try Migration.bundled(in: .module)) {

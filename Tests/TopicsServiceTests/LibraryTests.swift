@@ -152,6 +152,36 @@ import Testing
         }
     }
 
+    @Test func theCatalogIsBrowsedAndAddedFromWithoutCrossingOrgs() async throws {
+        let (org, other) = (OrgID.generate(), OrgID.generate())
+        let name = unique("Vintage Vinyl Collectors")
+        try await TopicsTestbed.run { client in
+            _ = try await self.create(name, org: other, client: client)
+            let search = name.split(separator: "-").last.map(String.init) ?? name
+            let entry = try await client.execute(uri: "/api/catalog?search=\(search)", method: .get, headers: TopicsTestbed.headers(org)) {
+                response throws -> [String: JSONValue] in
+                guard case .object(let page) = try response.json(JSONValue.self), case .array(let data)? = page["data"],
+                    case .object(let entry)? = data.first
+                else { throw TestFailure("not a page") }
+                #expect(data.count == 1)
+                return entry
+            }
+            #expect(entry["in_library"] == false)
+            #expect(entry["external_id"] == nil)
+            guard case .string(let id)? = entry["id"] else { throw TestFailure("no id") }
+            try await client.execute(uri: "/api/catalog/\(id)/add", method: .post, headers: TopicsTestbed.headers(org)) { response throws in
+                #expect(response.status == .created)
+                #expect(try response.json(Topic.self).source == "catalog")
+            }
+            try await client.execute(uri: "/api/catalog/\(id)/add", method: .post, headers: TopicsTestbed.headers(org)) { response in
+                #expect(response.status == .conflict)
+            }
+            try await client.execute(uri: "/api/catalog/gt_01m88f2phkjs4v64h4gyex78nx/add", method: .post, headers: TopicsTestbed.headers(org)) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
     @Test func bulkDeleteRemovesLinksOnlyAndNeedsThePermission() async throws {
         let (org, other) = (OrgID.generate(), OrgID.generate())
         let name = unique("Pet Parents")

@@ -28,6 +28,9 @@ enum RouteTable {
         ProxiedRoute(method: .post, path: "/api/topics/{id}/reclassify", service: .topics, access: .scope(.topicsWrite)),
         ProxiedRoute(method: .post, path: "/api/topics/check-duplicate", service: .topics, access: .scope(.classify)),
         ProxiedRoute(method: .get, path: "/api/export", service: .topics, access: .scope(.export)),
+        ProxiedRoute(method: .get, path: "/api/topics/activation-status", service: .topics, access: .scope(.topicsRead)),
+        ProxiedRoute(method: .get, path: "/api/catalog", service: .topics, access: .scope(.topicsRead)),
+        ProxiedRoute(method: .post, path: "/api/catalog/{id}/add", service: .topics, access: .scope(.topicsWrite)),
         // Connections: reading needs the sync scope; anything touching credentials, and testing, needs a session.
         ProxiedRoute(method: .get, path: "/api/connections", service: .connections, access: .scope(.sync)),
         ProxiedRoute(method: .post, path: "/api/connections", service: .connections, access: .session),
