@@ -51,6 +51,14 @@ struct Ingester: Sendable {
             return (result, added)
         }
         for (id, normalizedName) in added { self.catalog.add(id, normalizedName: normalizedName) }
+        logger.info(
+            "records ingested",
+            metadata: [
+                "source": "\(page.source)", "run_id": "\(page.key?.runID.rawValue ?? "-")", "page": "\(page.key?.pageNumber ?? 0)",
+                "replayed": "\(result.replayed)", "new": "\(result.count(.new))", "adopted": "\(result.count(.adopted))",
+                "duplicate": "\(result.count(.duplicate))", "error": "\(result.count(.error))",
+            ]
+        )
         return result
     }
 
