@@ -63,9 +63,7 @@ func milliseconds(_ duration: Duration) -> Double {
 var names = Names()
 let catalog = (0..<topics).map { _ in names.next() }
 let loading = clock.now
-// Buckets rarest first, from a sample, as topics-service orders them when it loads the catalog.
-let order = EmbeddingIndex.rarestFirst(catalog.prefix(100_000).map(HashEmbedding.embed))
-var index = EmbeddingIndex(thresholds: [0.95, 0.75], bucketOrder: order)
+var index = EmbeddingIndex(thresholds: [0.95, 0.75])
 for name in catalog { index.add(HashEmbedding.embed(name)) }
 print(String(format: "catalog: %d topics embedded and indexed in %.1f s", topics, milliseconds(clock.now - loading) / 1000))
 
@@ -93,7 +91,7 @@ print(
 
 // A sample checked against a brute-force scan of the whole catalog.
 let vectors = catalog.prefix(200_000).map(HashEmbedding.embed)
-var sample = EmbeddingIndex(thresholds: [0.95, 0.75], bucketOrder: order)
+var sample = EmbeddingIndex(thresholds: [0.95, 0.75])
 for vector in vectors { sample.add(vector) }
 for query in queries.prefix(50) {
     let vector = HashEmbedding.embed(query)

@@ -1,23 +1,20 @@
 import SharedModels
 
 /// Exact nearest-neighbour search over hash embeddings (`HashEmbedding`) above a cosine threshold: it answers
-/// what a brute-force scan of every vector would, bit for bit, without looking at most of them.
+/// what a brute-force scan of every vector would, bit for bit, while scoring only a handful of them.
 ///
-/// How: buckets are taken in a fixed order, the rarest first (any fixed order is exact; rare buckets first keep
-/// the lists a query walks short). A vector is posted under its leading nonzero buckets (with their sign)
-/// while the norm of the buckets from there to its end is still at least the threshold; the rest, its tail, has
-/// a norm below the threshold. So a vector with cosine ≥ threshold to a query shares a same-signed posted bucket
-/// with it, and the first such bucket `j` has `|q from j on| ≥ threshold` (all the positive products lie from
-/// `j` on). A query therefore walks its own buckets' posting lists, in order, only while its remaining norm can
-/// reach the threshold, adding up each vector's products met on the way. What it has not added for a vector
-/// lies after the last bucket where it met it, and is at most `|q after| · |x after|` (Cauchy–Schwarz), which
-/// the postings carry; only vectors whose sum plus that bound reach the best score so far are scored exactly.
-/// Scores are the same Float32 sums, in the same order, as `HashEmbedding.cosine`, so ties and thresholds fall
-/// exactly as in a scan.
-///
-/// The higher the threshold, the shorter the posted part of each vector and the fewer lists a query walks, so
-/// the index keeps one level of postings per threshold and asks the highest first: a match there is the best
-/// overall, and only queries without one pay for the lower level.
+/// Why a vector can be skipped: for unit vectors, `q·x ≤ Σ |q_i x_i|` over the buckets where both are nonzero
+/// with the same sign (the others add nothing or subtract), and by Cauchy–Schwarz that is at most the norm of `q`
+/// over those buckets. So `q·x ≥ t` needs `x` to share, with the same sign, buckets that hold at least `t²` of the
+/// query's squared mass. Two necessary conditions follow, both checked on one bitmap per (bucket, sign) for 64
+/// vectors at a time:
+/// - every group of the query's buckets whose mass exceeds `1 − t²` must have a shared bucket (a vector can miss
+///   at most that much), and
+/// - the vector must share at least as many buckets as the fewest of the query's heaviest buckets that reach `t²`
+///   (counted in parallel with bit-sliced counters).
+/// Only vectors that pass both are scored, with the same Float32 sum, in the same order, as `HashEmbedding.cosine`,
+/// so ties and thresholds fall exactly as in a scan. Thresholds are tried highest first: a match there is the best
+/// overall, and the cheaper high-threshold filter answers the common case.
 public struct EmbeddingIndex: Sendable {
     public struct Match: Sendable, Equatable {
         /// The vector's position, in the order vectors were added.
@@ -30,65 +27,24 @@ public struct EmbeddingIndex: Sendable {
         }
     }
 
-    private struct Posting: Sendable {
-        let slot: UInt32
-        let value: Float
-        /// The norm of the vector's buckets after this one.
-        let tail: Float
-    }
-
-    /// The postings for one threshold.
-    private struct Level: Sendable {
-        let threshold: Float
-        /// By `bucket * 2 + (negative ? 1 : 0)`.
-        var lists = [[Posting]](repeating: [], count: HashEmbedding.dimensions * 2)
-    }
-
-    /// Float rounding in the bounds must never prune a true match: bounds are compared with this much slack.
+    /// Float rounding must never drop a true match: the filters' masses are compared with this much slack.
     private static let slack: Float = 1e-4
-    /// Highest threshold first; the last is the lowest score a match may have.
-    private var levels: [Level]
-    /// Every vector's nonzero buckets and values, `starts[slot]..<starts[slot + 1]`.
+    /// Highest first; the last is the lowest score a match may have.
+    public let thresholds: [Float]
+    /// Every vector's nonzero buckets and values in bucket order, `starts[slot]..<starts[slot + 1]`.
     private var starts: [Int] = [0]
     private var buckets: [UInt8] = []
     private var values: [Float] = []
-    /// Per vector, while a query runs: the products added up so far, and the bound on the rest.
-    private var sums: [Float] = []
-    private var rests: [Float] = []
-    private var touched: [UInt32] = []
-
-    /// Each bucket's place in the order buckets are taken in.
-    private let rank: [Int]
+    /// One bitmap per key (`bucket * 2 + (negative ? 1 : 0)`), each `stride` words long, one after the other: bit
+    /// `slot % 64` of word `slot / 64` is set when the vector has that key. Each bitmap is contiguous, so a query
+    /// streams through its keys' bitmaps.
+    private var bitmaps: [UInt64] = []
+    private var stride = 0
+    private static let keys = HashEmbedding.dimensions * 2
 
     /// `thresholds`: the scores at which answers change (say 0.95 and 0.75); matches below the lowest are none.
-    /// `bucketOrder`: the buckets, rarest first (`rarestFirst`); index order when not given.
-    public init(thresholds: [Float], bucketOrder: [Int]? = nil) {
-        self.levels = thresholds.sorted(by: >).map { Level(threshold: $0) }
-        let order = bucketOrder.flatMap { Set($0) == Set(0..<HashEmbedding.dimensions) && $0.count == HashEmbedding.dimensions ? $0 : nil }
-            ?? Array(0..<HashEmbedding.dimensions)
-        var rank = [Int](repeating: 0, count: HashEmbedding.dimensions)
-        for (position, bucket) in order.enumerated() { rank[bucket] = position }
-        self.rank = rank
-    }
-
-    /// The buckets ordered by how many of these embeddings use them, fewest first (ties by bucket).
-    public static func rarestFirst(_ embeddings: some Sequence<[Float]>) -> [Int] {
-        var counts = [Int](repeating: 0, count: HashEmbedding.dimensions)
-        for embedding in embeddings {
-            for (bucket, value) in embedding.enumerated() where value != 0 { counts[bucket] += 1 }
-        }
-        return (0..<HashEmbedding.dimensions).sorted { counts[$0] != counts[$1] ? counts[$0] < counts[$1] : $0 < $1 }
-    }
-
-    /// The nonzero buckets in the index's order, and the norm of each one's values from there to the end.
-    private func ordered(_ embedding: [Float]) -> (buckets: [Int], tails: [Float]) {
-        let buckets = embedding.indices.filter { embedding[$0] != 0 }.sorted { self.rank[$0] < self.rank[$1] }
-        var tails = [Float](repeating: 0, count: buckets.count + 1)
-        for position in buckets.indices.reversed() {
-            let value = embedding[buckets[position]]
-            tails[position] = (tails[position + 1] * tails[position + 1] + value * value).squareRoot()
-        }
-        return (buckets, tails)
+    public init(thresholds: [Float]) {
+        self.thresholds = thresholds.sorted(by: >)
     }
 
     public var count: Int { self.starts.count - 1 }
@@ -97,61 +53,120 @@ public struct EmbeddingIndex: Sendable {
     @discardableResult
     public mutating func add(_ embedding: [Float]) -> Int {
         let slot = self.count
-        // Stored in bucket order, for scores summed as a scan sums them; posted in the index's order.
+        let (word, bit) = slot.quotientAndRemainder(dividingBy: 64)
+        if word >= self.stride { self.widen(to: max(16, self.stride * 2)) }
         for bucket in embedding.indices where embedding[bucket] != 0 {
             self.buckets.append(UInt8(bucket))
             self.values.append(embedding[bucket])
-        }
-        let (ordered, tails) = self.ordered(embedding)
-        for (position, bucket) in ordered.enumerated() {
-            let posting = Posting(slot: UInt32(slot), value: embedding[bucket], tail: tails[position + 1])
-            for level in self.levels.indices where tails[position] >= self.levels[level].threshold - Self.slack {
-                self.levels[level].lists[Self.list(bucket, embedding[bucket])].append(posting)
-            }
+            self.bitmaps[Self.key(bucket, embedding[bucket]) * self.stride + word] |= 1 << UInt64(bit)
         }
         self.starts.append(self.buckets.count)
-        self.sums.append(0)
-        self.rests.append(0)
         return slot
     }
 
     /// The vector with the highest cosine to `query` if it reaches the lowest threshold; the earliest slot on a tie.
-    /// (Mutating only for the scratch space it reuses between queries.)
-    public mutating func best(for query: [Float]) -> Match? {
-        let (nonzero, tails) = self.ordered(query)
-        for level in self.levels.indices {
-            if let match = self.best(for: query, nonzero: nonzero, tails: tails, in: level) { return match }
+    public func best(for query: [Float]) -> Match? {
+        // The query's (bucket, sign) keys with their squared mass, heaviest first.
+        let keys = query.indices.filter { query[$0] != 0 }.map { (key: Self.key($0, query[$0]), mass: query[$0] * query[$0]) }
+            .sorted { $0.mass != $1.mass ? $0.mass > $1.mass : $0.key < $1.key }
+        for threshold in self.thresholds {
+            if let match = self.best(for: query, keys: keys, threshold: threshold) { return match }
         }
         return nil
     }
 
-    private mutating func best(for query: [Float], nonzero: [Int], tails: [Float], in level: Int) -> Match? {
-        let threshold = self.levels[level].threshold
-        self.touched.removeAll(keepingCapacity: true)
-        for (position, bucket) in nonzero.enumerated() {
-            // No vector first met from here on can reach the threshold, and the bounds cover the rest.
-            guard tails[position] >= threshold - Self.slack else { break }
-            let value = query[bucket]
-            let after = tails[position + 1]
-            for posting in self.levels[level].lists[Self.list(bucket, value)] {
-                let slot = Int(posting.slot)
-                // Same signs: every product is positive, so a zero sum means not met yet.
-                if self.sums[slot] == 0 { self.touched.append(posting.slot) }
-                self.sums[slot] += value * posting.value
-                self.rests[slot] = after * posting.tail
+    private func best(for query: [Float], keys: [(key: Int, mass: Float)], threshold: Float) -> Match? {
+        let needed = threshold * threshold - Self.slack
+        // The fewest shared keys that can hold the needed mass: the heaviest ones.
+        var minimumShared = 0
+        var mass: Float = 0
+        while mass < needed, minimumShared < keys.count {
+            mass += keys[minimumShared].mass
+            minimumShared += 1
+        }
+        guard mass >= needed else { return nil }
+        // Groups of keys each holding more than a vector may miss; an incomplete last group constrains nothing.
+        let missable = 1 - threshold * threshold + Self.slack
+        var groups: [[Int]] = []
+        var group: [Int] = []
+        var groupMass: Float = 0
+        for (key, keyMass) in keys {
+            group.append(key)
+            groupMass += keyMass
+            if groupMass > missable {
+                groups.append(group)
+                (group, groupMass) = ([], 0)
+            }
+        }
+        // Each key's bitmap as an offset into `bitmaps`.
+        let counted = keys.map { $0.key * self.stride }
+        let groupOffsets = groups.map { $0.map { $0 * self.stride } }
+        var found: [Int] = []
+        self.bitmaps.withUnsafeBufferPointer { bitmaps in
+            for word in 0..<((self.count + 63) / 64) {
+                var candidates: UInt64 = word == self.count / 64 ? (1 << UInt64(self.count % 64)) &- 1 : ~0
+                for group in groupOffsets {
+                    var any: UInt64 = 0
+                    for offset in group { any |= bitmaps[offset + word] }
+                    candidates &= any
+                    if candidates == 0 { break }
+                }
+                if candidates != 0, minimumShared > 1 {
+                    candidates &= Self.sharing(atLeast: minimumShared, of: counted, word: word, in: bitmaps)
+                }
+                while candidates != 0 {
+                    found.append(word * 64 + candidates.trailingZeroBitCount)
+                    candidates &= candidates &- 1
+                }
             }
         }
         var best: Match?
-        for slot in self.touched.map(Int.init) {
-            let bound = self.sums[slot] + self.rests[slot]
-            self.sums[slot] = 0
-            guard bound >= max(threshold, best?.score ?? 0) - Self.slack else { continue }
+        for slot in found {
             let score = self.cosine(query, slot: slot)
             guard score >= threshold else { continue }
             if let current = best, score < current.score || (score == current.score && slot >= current.slot) { continue }
             best = Match(slot: slot, score: score)
         }
         return best
+    }
+
+    /// Doubles the bitmaps' length, moving each to its new place.
+    private mutating func widen(to stride: Int) {
+        var widened = [UInt64](repeating: 0, count: Self.keys * stride)
+        for key in 0..<Self.keys where self.stride > 0 {
+            for word in 0..<self.stride { widened[key * stride + word] = self.bitmaps[key * self.stride + word] }
+        }
+        self.bitmaps = widened
+        self.stride = stride
+    }
+
+    /// The lanes of `word` whose vectors have at least `minimum` of the keys (bitmap offsets): one bit-sliced
+    /// counter per lane.
+    private static func sharing(atLeast minimum: Int, of keys: [Int], word: Int, in bitmaps: UnsafeBufferPointer<UInt64>) -> UInt64 {
+        var planes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeMutableBytes(of: &planes) { raw in
+            let plane = raw.bindMemory(to: UInt64.self)
+            for offset in keys {
+                var carry = bitmaps[offset + word]
+                var level = 0
+                while carry != 0 && level < plane.count {
+                    (plane[level], carry) = (plane[level] ^ carry, plane[level] & carry)
+                    level += 1
+                }
+            }
+            // Lanes whose count ≥ minimum, comparing bit planes from the top.
+            var greater: UInt64 = 0
+            var equal: UInt64 = ~0
+            for level in (0..<plane.count).reversed() {
+                if (minimum >> level) & 1 == 1 {
+                    equal &= plane[level]
+                } else {
+                    greater |= equal & plane[level]
+                    equal &= ~plane[level]
+                }
+            }
+            return greater | equal
+        }
     }
 
     /// The dot product with the stored vector, summed in bucket order like `HashEmbedding.cosine` (whose other
@@ -162,7 +177,7 @@ public struct EmbeddingIndex: Sendable {
         return sum
     }
 
-    private static func list(_ bucket: Int, _ value: Float) -> Int {
+    private static func key(_ bucket: Int, _ value: Float) -> Int {
         bucket * 2 + (value < 0 ? 1 : 0)
     }
 }

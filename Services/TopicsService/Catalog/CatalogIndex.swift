@@ -29,8 +29,8 @@ final class CatalogIndex: Sendable {
         /// Global topic ids by embedding slot.
         var ids: [GlobalTopicID] = []
 
-        init(bucketOrder: [Int]? = nil) {
-            self.embeddings = EmbeddingIndex(thresholds: [CatalogIndex.sameTopic, CatalogIndex.similarTopic], bucketOrder: bucketOrder)
+        init() {
+            self.embeddings = EmbeddingIndex(thresholds: [CatalogIndex.sameTopic, CatalogIndex.similarTopic])
         }
 
         mutating func add(_ id: GlobalTopicID, normalizedName: String, embedding: [Float]) {
@@ -41,8 +41,6 @@ final class CatalogIndex: Sendable {
         }
     }
 
-    /// How many topics of the catalog choose the order of embedding buckets (rarest first) when it loads.
-    static let orderSample = 100_000
     private let state = Mutex(State())
 
     var count: Int { self.state.withLock { $0.ids.count } }
@@ -61,20 +59,15 @@ final class CatalogIndex: Sendable {
         }
     }
 
-    /// Reads every global topic, oldest first, so that ties between equally close topics go to the oldest, and
-    /// orders the embedding buckets by how rare they are in this catalog.
+    /// Reads every global topic, oldest first, so that ties between equally close topics go to the oldest.
     func load(from client: PostgresClient, logger: Logger) async throws {
         let rows = try await client.query("SELECT id, normalized_name FROM global_topics ORDER BY id", logger: logger)
-        var topics: [(GlobalTopicID, String)] = []
+        var state = State()
         for try await (id, name) in rows.decode((String, String).self) {
-            if let id = GlobalTopicID(rawValue: id) { topics.append((id, name)) }
+            if let id = GlobalTopicID(rawValue: id) { state.add(id, normalizedName: name, embedding: HashEmbedding.embed(name)) }
         }
-        let step = max(1, topics.count / Self.orderSample)
-        let sample = stride(from: 0, to: topics.count, by: step).map { HashEmbedding.embed(topics[$0].1) }
-        var state = State(bucketOrder: sample.isEmpty ? nil : EmbeddingIndex.rarestFirst(sample))
-        for (id, name) in topics { state.add(id, normalizedName: name, embedding: HashEmbedding.embed(name)) }
         let loaded = state
         self.state.withLock { $0 = loaded }
-        logger.info("catalog loaded", metadata: ["global_topics": "\(topics.count)"])
+        logger.info("catalog loaded", metadata: ["global_topics": "\(loaded.ids.count)"])
     }
 }
