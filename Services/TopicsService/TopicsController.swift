@@ -91,7 +91,7 @@ struct TopicsController: Sendable {
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let parameters = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { $1 })
+        let parameters = request.queryDictionary
         return Self.json(try await self.library.list(orgID: caller.orgID, query: try TopicQuery(parameters: parameters), logger: context.logger))
     }
 

@@ -18,7 +18,7 @@ struct CatalogController: Sendable {
 
     @Sendable func browse(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let parameters = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { $1 })
+        let parameters = request.queryDictionary
         if let unknown = parameters.keys.sorted().first(where: { !["page", "pageSize", "search", "parentCategory"].contains($0) }) {
             throw TopicQuery.invalid(unknown, "Unknown parameter \(unknown).")
         }

@@ -31,7 +31,7 @@ struct ExportController: Sendable {
 
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var parameters = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { $1 })
+        var parameters = request.queryDictionary
         let format = parameters["format"] ?? "csv"
         guard format == "csv" || format == "json" else { throw TopicQuery.invalid("format", "format must be csv or json.") }
         let full: Bool
