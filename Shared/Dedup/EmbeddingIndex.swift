@@ -112,7 +112,7 @@ public struct EmbeddingIndex: Sendable {
                     if candidates == 0 { break }
                 }
                 if candidates != 0, minimumShared > 1 {
-                    candidates &= Self.sharing(atLeast: minimumShared, of: counted, word: word, in: bitmaps)
+                    candidates = Self.sharing(atLeast: minimumShared, of: counted, word: word, lanes: candidates, in: bitmaps)
                 }
                 while candidates != 0 {
                     found.append(word * 64 + candidates.trailingZeroBitCount)
@@ -140,33 +140,46 @@ public struct EmbeddingIndex: Sendable {
         self.stride = stride
     }
 
-    /// The lanes of `word` whose vectors have at least `minimum` of the keys (bitmap offsets): one bit-sliced
-    /// counter per lane.
-    private static func sharing(atLeast minimum: Int, of keys: [Int], word: Int, in bitmaps: UnsafeBufferPointer<UInt64>) -> UInt64 {
+    /// The lanes of `lanes` whose vectors have at least `minimum` of the keys (bitmap offsets, heaviest key first):
+    /// one bit-sliced counter per lane. Once few keys remain, lanes that can no longer reach `minimum` drop out,
+    /// and the word is done when none is left.
+    private static func sharing(
+        atLeast minimum: Int, of keys: [Int], word: Int, lanes: UInt64, in bitmaps: UnsafeBufferPointer<UInt64>
+    ) -> UInt64 {
         var planes: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
         return withUnsafeMutableBytes(of: &planes) { raw in
-            let plane = raw.bindMemory(to: UInt64.self)
-            for offset in keys {
-                var carry = bitmaps[offset + word]
+            let plane = UnsafeMutableBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt64.self), count: 9)
+            var alive = lanes
+            for (index, offset) in keys.enumerated() {
+                var carry = bitmaps[offset + word] & alive
                 var level = 0
                 while carry != 0 && level < plane.count {
                     (plane[level], carry) = (plane[level] ^ carry, plane[level] & carry)
                     level += 1
                 }
-            }
-            // Lanes whose count ≥ minimum, comparing bit planes from the top.
-            var greater: UInt64 = 0
-            var equal: UInt64 = ~0
-            for level in (0..<plane.count).reversed() {
-                if (minimum >> level) & 1 == 1 {
-                    equal &= plane[level]
-                } else {
-                    greater |= equal & plane[level]
-                    equal &= ~plane[level]
+                let remaining = keys.count - index - 1
+                if remaining < minimum, remaining % 4 == 0 {
+                    alive &= Self.atLeast(minimum - remaining, plane)
+                    if alive == 0 { return 0 }
                 }
             }
-            return greater | equal
+            return alive & Self.atLeast(minimum, plane)
         }
+    }
+
+    /// The lanes whose bit-sliced count is at least `minimum`, comparing planes from the top.
+    private static func atLeast(_ minimum: Int, _ plane: UnsafeMutableBufferPointer<UInt64>) -> UInt64 {
+        var greater: UInt64 = 0
+        var equal: UInt64 = ~0
+        for level in (0..<plane.count).reversed() {
+            if (minimum >> level) & 1 == 1 {
+                equal &= plane[level]
+            } else {
+                greater |= equal & plane[level]
+                equal &= ~plane[level]
+            }
+        }
+        return greater | equal
     }
 
     /// The dot product with the stored vector, summed in bucket order like `HashEmbedding.cosine` (whose other
