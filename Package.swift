@@ -133,7 +133,10 @@ let package = Package(
         .target(name: "Dedup", dependencies: ["SharedModels"], path: "Shared/Dedup", swiftSettings: swiftSettings),
         serviceTarget(
             "TopicsService",
-            extra: ["Dedup", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOHTTP1", package: "swift-nio")]
+            extra: [
+                "Dedup", "ClassifierEngine", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "DedupBench", dependencies: ["Dedup", "SharedModels"], path: "Benchmarks/DedupBench", swiftSettings: swiftSettings

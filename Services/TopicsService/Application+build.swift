@@ -15,7 +15,10 @@ func buildApplication(reader: ConfigReader, registry: PrometheusCollectorRegistr
     let ingester = Ingester(client: parts.postgres, catalog: catalog, classifier: classifier)
     let router = parts.makeRouter(isInternal: true)
     let library = LibraryRepository(client: parts.postgres)
-    TopicsController(library: library, ingester: ingester, reclassifier: Reclassifier(client: parts.postgres, classifier: classifier)).addRoutes(to: router)
+    TopicsController(
+        library: library, ingester: ingester, reclassifier: Reclassifier(client: parts.postgres, classifier: classifier),
+        taxonomy: try TaxonomyNames.bundled()
+    ).addRoutes(to: router)
     IngestController(ingester: ingester).addRoutes(to: router)
     ExportController(client: parts.postgres).addRoutes(to: router)
     DuplicateCheckController(catalog: catalog, client: parts.postgres).addRoutes(to: router)

@@ -12,6 +12,7 @@ struct TopicsController: Sendable {
     let library: LibraryRepository
     let ingester: Ingester
     let reclassifier: Reclassifier
+    let taxonomy: TaxonomyNames
 
     func addRoutes(to router: Router<AppRequestContext>) {
         let group = router.group("api/topics")
@@ -105,7 +106,7 @@ struct TopicsController: Sendable {
         }
         var overlay = body
         for field in ["topic_name", "_batchId", "engine_version", "segment_desc_liveramp", "segment_desc_tradedesk"] { overlay[field] = nil }
-        let fields = overlay.isEmpty ? [:] : try TopicPatch.fields(overlay)
+        let fields = overlay.isEmpty ? [:] : try TopicPatch.fields(overlay, taxonomy: self.taxonomy)
         let record = IngestPage.record(.object(["topic_name": .string(raw), "description": body["internal_description"] ?? .null]))
         if case .failure(let error) = record {
             throw AppError.badRequest("invalid_topic_name", "The topic_name is not usable: \(error.reason).", details: .object(["field": "topic_name"]))
@@ -149,7 +150,7 @@ struct TopicsController: Sendable {
     @Sendable func patch(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let id = try context.parameters.require("id")
-        let fields = try TopicPatch.fields(try await request.jsonObject(upTo: 1 << 20))
+        let fields = try TopicPatch.fields(try await request.jsonObject(upTo: 1 << 20), taxonomy: self.taxonomy)
         guard let topic = try await self.library.update(orgID: caller.orgID, id: id, fields: fields, actor: caller.actorID, logger: context.logger) else {
             throw Self.notFound
         }

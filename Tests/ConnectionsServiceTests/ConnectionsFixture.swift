@@ -14,7 +14,8 @@ import Testing
 /// connections-service in-process against the test database, called as the gateway calls it.
 enum ConnectionsFixture {
     static func app(_ extra: [String: String] = [:]) async throws -> some ApplicationProtocol {
-        try await buildApplication(reader: TestDatabase.reader(for: .connections, ["CONNECTION_TEST_TIMEOUT_SECONDS": "0.5"].merging(extra) { $1 }))
+        // Generous enough for a busy CI machine; the timeout test sets its own short bound.
+        try await buildApplication(reader: TestDatabase.reader(for: .connections, ["CONNECTION_TEST_TIMEOUT_SECONDS": "5"].merging(extra) { $1 }))
     }
 
     static func headers(_ org: OrgID, service: String? = nil) -> HTTPFields {

@@ -72,7 +72,11 @@ import Testing
                 #expect(history.count == 2)
             }
             // Nothing valid, a wrong type, another org's topic.
-            for (body, status) in [(#"{}"#, HTTPResponse.Status.badRequest), (#"{"segment_type":7}"#, .badRequest), (#"{"colour":"red"}"#, .badRequest)] {
+            for (body, status) in [
+                (#"{}"#, HTTPResponse.Status.badRequest), (#"{"segment_type":7}"#, .badRequest), (#"{"colour":"red"}"#, .badRequest),
+                (#"{"parent_category":"Spaceships"}"#, .badRequest), (#"{"audience_type":"Martians"}"#, .badRequest),
+                (#"{"parent_category":"Travel","taxonomy_type":"Travel & Hospitality"}"#, .ok),
+            ] {
                 try await client.execute(uri: "/api/topics/\(topic.id.rawValue)", method: .patch, headers: TopicsTestbed.headers(org), body: ByteBuffer(string: body)) {
                     response in
                     #expect(response.status == status, "\(body)")

@@ -9,7 +9,7 @@ enum TopicPatch {
     ]
     static let allowed = nullable.union(["topic_name", "segment_type", "keywords"])
 
-    static func fields(_ body: [String: JSONValue]) throws -> [String: JSONValue] {
+    static func fields(_ body: [String: JSONValue], taxonomy: TaxonomyNames) throws -> [String: JSONValue] {
         var fields: [String: JSONValue] = [:]
         for (key, value) in body {
             guard Self.allowed.contains(key) else { throw Self.invalid(key, "\(key) cannot be updated.") }
@@ -27,6 +27,7 @@ enum TopicPatch {
                 fields[key] = value
             case (_, .string(let text)) where Self.nullable.contains(key):
                 guard text.count <= 2000 else { throw Self.invalid(key, "\(key) must be at most 2000 characters.") }
+                if let problem = taxonomy.problem(key, text) { throw Self.invalid(key, problem) }
                 fields[key] = value
             case (_, .null) where Self.nullable.contains(key):
                 fields[key] = .null
