@@ -55,13 +55,9 @@ public enum TextNormalizer {
         return tokens
     }
 
-    /// A plural's singular by the common English rules ("buyers" → "buyer", "categories" → "category"),
-    /// or the word itself; words of 3 letters or fewer and those ending in "ss", "us" or "is" are left alone.
-    public static func singular(_ word: String) -> String {
-        self.singular(Array(word.utf8)[...]).map { String(decoding: $0, as: UTF8.self) } ?? word
-    }
-
-    /// `singular` on a token's bytes; nil when the word is its own singular.
+    /// A plural's singular by the common English rules ("buyers" → "buyer", "categories" → "category"), from a
+    /// token's bytes; nil when the word is its own singular: words of 3 letters or fewer and those ending in "ss",
+    /// "us" or "is" are left alone.
     public static func singular(_ word: ArraySlice<UInt8>) -> [UInt8]? {
         let ends = { (suffix: String) in word.count >= suffix.utf8.count && word.suffix(suffix.utf8.count).elementsEqual(suffix.utf8) }
         guard word.last == UInt8(ascii: "s"), !ends("ss"), !ends("us"), !ends("is"), word.count > 3 else { return nil }

@@ -107,20 +107,28 @@ struct LibraryWriter {
     /// Stores classifications for global topics that had none; one already stored (by a concurrent page) stays.
     func backfill(_ classifications: [GlobalTopicID: Classification]) async throws {
         guard !classifications.isEmpty else { return }
-        var rows: [String] = []
-        for (id, classification) in classifications {
-            let json = String(decoding: try JSONCoding.encoder.encode(classification), as: UTF8.self)
-            let row: [String: JSONValue] = ["id": .string(id.rawValue), "classification": .string(json)]
-            rows.append(String(decoding: try JSONCoding.encoder.encode(row), as: UTF8.self))
-        }
+        let rows = classifications.map { GlobalRow(id: $0.key.rawValue, classification: $0.value) }
+        let json = String(decoding: try JSONCoding.encoder.encode(rows), as: UTF8.self)
         try await self.connection.query(
             """
-            UPDATE global_topics g SET classification = r.classification::jsonb
-            FROM jsonb_to_recordset(\("[" + rows.joined(separator: ",") + "]")::jsonb) AS r(id text, classification text)
+            UPDATE global_topics g SET classification = r.classification
+            FROM jsonb_to_recordset(\(json)::jsonb) AS r(id text, classification jsonb)
             WHERE g.id = r.id AND g.classification IS NULL
             """,
             logger: self.logger
         )
+    }
+
+    /// A global_topics row as jsonb_to_recordset reads it.
+    private struct GlobalRow: Encodable {
+        var id: String
+        var topicName: String?
+        var normalizedName: String?
+        var classification: Classification
+
+        enum CodingKeys: String, CodingKey {
+            case id, topicName = "topic_name", normalizedName = "normalized_name", classification
+        }
     }
 
     private mutating func fail(_ index: Int, _ reason: String) {
@@ -132,21 +140,18 @@ struct LibraryWriter {
         _ entries: [(index: Int, record: IngestPage.Record, classification: Classification)]
     ) async throws -> (created: [Int: GlobalTopicID], raced: [Int: GlobalTopicID]) {
         guard !entries.isEmpty else { return ([:], [:]) }
-        var rows: [String] = []
-        for entry in entries {
-            let classification = String(decoding: try JSONCoding.encoder.encode(entry.classification), as: UTF8.self)
-            let row: [String: JSONValue] = [
-                "id": .string(GlobalTopicID.generate().rawValue), "topic_name": .string(entry.record.topicName),
-                "normalized_name": .string(entry.record.normalizedName), "classification": .string(classification),
-            ]
-            rows.append(String(decoding: try JSONCoding.encoder.encode(row), as: UTF8.self))
+        let rows = entries.map {
+            GlobalRow(
+                id: GlobalTopicID.generate().rawValue, topicName: $0.record.topicName, normalizedName: $0.record.normalizedName,
+                classification: $0.classification
+            )
         }
-        let json = "[" + rows.joined(separator: ",") + "]"
+        let json = String(decoding: try JSONCoding.encoder.encode(rows), as: UTF8.self)
         let inserted = try await self.connection.query(
             """
             INSERT INTO global_topics (id, topic_name, normalized_name, classification)
-            SELECT id, topic_name, normalized_name, classification::jsonb
-            FROM jsonb_to_recordset(\(json)::jsonb) AS r(id text, topic_name text, normalized_name text, classification text)
+            SELECT id, topic_name, normalized_name, classification
+            FROM jsonb_to_recordset(\(json)::jsonb) AS r(id text, topic_name text, normalized_name text, classification jsonb)
             ON CONFLICT (normalized_name) DO NOTHING
             RETURNING id, normalized_name
             """,
