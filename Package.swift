@@ -130,7 +130,9 @@ let package = Package(
             path: "Benchmarks/ClassifierBench",
             swiftSettings: swiftSettings
         ),
-        .target(name: "Dedup", dependencies: ["SharedModels"], path: "Shared/Dedup", swiftSettings: swiftSettings),
+        // The count of shared keys at the heart of dedup, in C: one build carries an AVX2 and a baseline version.
+        .target(name: "DedupScan", path: "Shared/DedupScan"),
+        .target(name: "Dedup", dependencies: ["SharedModels", "DedupScan"], path: "Shared/Dedup", swiftSettings: swiftSettings),
         serviceTarget(
             "TopicsService",
             extra: [
@@ -170,7 +172,7 @@ let package = Package(
         testTarget("ServiceKitTests"),
         testTarget("GatewayTests", extra: ["Gateway"]),
         testTarget("TopicsServiceTests", extra: ["TopicsService", "ClassifierService", "Dedup"]),
-        testTarget("DedupTests", extra: ["Dedup"]),
+        testTarget("DedupTests", extra: ["Dedup", "DedupScan"]),
         testTarget("ConnectionsServiceTests", extra: ["ConnectionsService", "Connectors"]),
         .testTarget(
             name: "ClassifierServiceTests",

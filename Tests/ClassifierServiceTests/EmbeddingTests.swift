@@ -1,4 +1,4 @@
-import SharedModels
+@testable import SharedModels
 import Testing
 
 @Suite struct EmbeddingTests {
@@ -11,6 +11,15 @@ import Testing
         let far = HashEmbedding.cosine(a, HashEmbedding.embed("Vegan Recipe Lovers"))
         #expect(near > 0.75)
         #expect(far < 0.3)
+    }
+
+    /// `embed` hashes bytes for ASCII names; the definition it must match, bit for bit, hashes characters.
+    @Test(arguments: [
+        "Tesla Model 3 Buyers", "", " ", "a", "ab", "x y", "  tesla MODEL-3 buyers ", "B2B IT Decision-Makers (SMB)",
+        "Café Owners", "Ärzte & Apotheker", "日本 旅行 好き", "émigré co", "Straße", "a\r\nb", "👍 fans", "x" + String(repeating: "y", count: 300),
+    ])
+    func bytesAndCharactersGiveTheSameVector(name: String) {
+        #expect(HashEmbedding.embed(name) == HashEmbedding.embedByCharacters(name))
     }
 
     @Test func theHashIsFixedAcrossProcessesAndVersions() {

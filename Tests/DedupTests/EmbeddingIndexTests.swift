@@ -6,24 +6,26 @@ import Testing
 /// The index against a brute-force scan of every vector: same best match, same score to the bit, for catalogs
 /// and queries built to sit around the thresholds (near-duplicates, reordered words, typos) and far from them.
 @Suite struct EmbeddingIndexTests {
-    static let thresholds: [Float] = [0.95, 0.75]
+    static let minimumScore: Float = 0.75
 
     @Test(arguments: [1, 2, 3, 4])
     func answersExactlyWhatABruteForceScanAnswers(seed: UInt64) {
         var names = NameGenerator(seed: seed)
         let catalog = (0..<3000).map { _ in names.next() }
         let vectors = catalog.map(HashEmbedding.embed)
-        var index = EmbeddingIndex(thresholds: Self.thresholds)
+        var index = EmbeddingIndex(minimumScore: Self.minimumScore)
         for vector in vectors { index.add(vector) }
 
         var queries = (0..<400).map { _ in names.variant(of: catalog[Int(names.random.next() % UInt64(catalog.count))]) }
         queries += (0..<200).map { _ in names.next() }
         queries += ["a", "ab", "x y", "", "tesla"]
         var matched = 0
-        for query in queries {
-            let vector = HashEmbedding.embed(query)
-            let expected = Self.bruteForce(vector, vectors, minimum: Self.thresholds.min() ?? 0)
-            #expect(index.best(for: vector) == expected, "query \(query)")
+        let queryVectors = queries.map(HashEmbedding.embed)
+        let asPage = index.best(for: queryVectors)
+        for (number, vector) in queryVectors.enumerated() {
+            let expected = Self.bruteForce(vector, vectors, minimum: Self.minimumScore)
+            #expect(index.best(for: vector) == expected, "query \(queries[number])")
+            #expect(asPage[number] == expected, "query \(queries[number]) in a page")
             if expected != nil { matched += 1 }
         }
         // The queries must exercise matches, not only misses.
@@ -31,7 +33,7 @@ import Testing
     }
 
     @Test func aDuplicateNameMatchesItselfAtOneAndTheEarliestCopyWins() {
-        var index = EmbeddingIndex(thresholds: Self.thresholds)
+        var index = EmbeddingIndex(minimumScore: Self.minimumScore)
         let vector = HashEmbedding.embed("Tesla Model 3 Buyers")
         index.add(HashEmbedding.embed("Golf Enthusiasts"))
         index.add(vector)
@@ -39,6 +41,43 @@ import Testing
         #expect(index.best(for: vector)?.slot == 1)
         #expect(index.best(for: vector)?.score == HashEmbedding.cosine(vector, vector))
         #expect(index.best(for: HashEmbedding.embed("Dog Owners")) == nil)
+    }
+
+    /// Hundreds of vectors of one shape fill a shelf past one chunk of 256, with the match deep in a later chunk:
+    /// every chunk is scanned, and among equal scores the earliest slot wins.
+    @Test func shelvesOfManyChunksAndTiesAnswerLikeAScan() {
+        var index = EmbeddingIndex(minimumScore: Self.minimumScore)
+        var vectors: [[Float]] = []
+        var random = SplitMix(seed: 9)
+        // Names of one length and no collisions share a shelf.
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        for _ in 0..<700 {
+            let word = String((0..<8).map { _ in letters[Int(random.next() % 26)] })
+            vectors.append(HashEmbedding.embed(word + " buyers"))
+        }
+        let target = HashEmbedding.embed("zebra crossing buyers")
+        vectors += [target, target, target]
+        for vector in vectors { index.add(vector) }
+        let queries = [target, HashEmbedding.embed("zebra crossing buyer"), HashEmbedding.embed("zebra crossings buyers"), vectors[3], vectors[650]]
+        let asPage = index.best(for: queries)
+        for (number, query) in queries.enumerated() {
+            let expected = Self.bruteForce(query, vectors, minimum: Self.minimumScore)
+            #expect(index.best(for: query) == expected)
+            #expect(asPage[number] == expected)
+        }
+        #expect(index.best(for: target)?.slot == 700)
+    }
+
+    @Test func anEmptyPageAndZeroVectorsFindNothing() {
+        var index = EmbeddingIndex(minimumScore: Self.minimumScore)
+        #expect(index.best(for: HashEmbedding.embed("tesla")) == nil)
+        index.add(HashEmbedding.embed(""))
+        index.add(HashEmbedding.embed("tesla"))
+        #expect(index.best(for: [[Float]]()).isEmpty)
+        let tesla = HashEmbedding.embed("tesla")
+        let itself = EmbeddingIndex.Match(slot: 1, score: HashEmbedding.cosine(tesla, tesla))
+        #expect(index.best(for: [HashEmbedding.embed(""), tesla]) == [nil, itself])
+        #expect(index.count == 2)
     }
 
     static func bruteForce(_ query: [Float], _ vectors: [[Float]], minimum: Float) -> EmbeddingIndex.Match? {

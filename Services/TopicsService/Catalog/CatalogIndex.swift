@@ -30,7 +30,7 @@ final class CatalogIndex: Sendable {
         var ids: [GlobalTopicID] = []
 
         init() {
-            self.embeddings = EmbeddingIndex(thresholds: [CatalogIndex.sameTopic, CatalogIndex.similarTopic])
+            self.embeddings = EmbeddingIndex(minimumScore: CatalogIndex.similarTopic)
         }
 
         mutating func add(_ id: GlobalTopicID, normalizedName: String, embedding: [Float]) {
@@ -51,11 +51,25 @@ final class CatalogIndex: Sendable {
     }
 
     func lookup(normalizedName: String, embedding: [Float]) -> Lookup {
+        self.lookup([(normalizedName, embedding)])[0]
+    }
+
+    /// `lookup` of each name, with the embeddings of those not found by name searched as one batch: the index then
+    /// reads its bitmaps once for the whole page.
+    func lookup(_ names: [(normalizedName: String, embedding: [Float])]) -> [Lookup] {
         self.state.withLock { state in
-            if let id = state.names[normalizedName] { return Lookup(same: Scored(id: id, score: 1)) }
-            guard let best = state.embeddings.best(for: embedding) else { return Lookup() }
-            let scored = Scored(id: state.ids[best.slot], score: best.score)
-            return best.score >= Self.sameTopic ? Lookup(same: scored) : Lookup(similar: scored)
+            var lookups = names.map { name in state.names[name.normalizedName].map { Lookup(same: Scored(id: $0, score: 1)) } }
+            let unnamed = lookups.indices.filter { lookups[$0] == nil }
+            let matches = state.embeddings.best(for: unnamed.map { names[$0].embedding })
+            for (index, match) in zip(unnamed, matches) {
+                guard let match else {
+                    lookups[index] = Lookup()
+                    continue
+                }
+                let scored = Scored(id: state.ids[match.slot], score: match.score)
+                lookups[index] = match.score >= Self.sameTopic ? Lookup(same: scored) : Lookup(similar: scored)
+            }
+            return lookups.map { $0 ?? Lookup() }
         }
     }
 

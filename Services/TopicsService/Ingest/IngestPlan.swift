@@ -24,8 +24,9 @@ struct IngestPlan: Sendable {
         var decisions: [Decision] = []
         var pageNames: [String: Int] = [:]
         var pageExternalIDs: [String: Int] = [:]
-        var pageEmbeddings = EmbeddingIndex(thresholds: [CatalogIndex.sameTopic])
+        var pageEmbeddings = EmbeddingIndex(minimumScore: CatalogIndex.sameTopic)
         var pageSlots: [Int] = []
+        let lookups = Self.catalogLookups(page, byExternalID: byExternalID, catalog: catalog)
         for (index, entry) in page.records.enumerated() {
             guard case .success(let record) = entry else {
                 if case .failure(let error) = entry { decisions.append(.error(error.reason)) }
@@ -41,8 +42,7 @@ struct IngestPlan: Sendable {
                     continue
                 }
             }
-            let embedding = HashEmbedding.embed(record.normalizedName)
-            let lookup = catalog.lookup(normalizedName: record.normalizedName, embedding: embedding)
+            let (embedding, lookup) = lookups[index] ?? Self.catalogLookup(record, catalog: catalog)
             if let same = lookup.same {
                 decisions.append(.catalog(same.id))
                 continue
@@ -58,6 +58,25 @@ struct IngestPlan: Sendable {
             pageSlots.append(index)
         }
         self.decisions = decisions
+    }
+
+    /// The catalog's answer for every record that the org's library does not already hold by external id, by
+    /// record, looked up as one batch.
+    private static func catalogLookups(
+        _ page: IngestPage, byExternalID: [String: OrgTopicID], catalog: CatalogIndex
+    ) -> [Int: (embedding: [Float], lookup: CatalogIndex.Lookup)] {
+        var asked: [(index: Int, normalizedName: String, embedding: [Float])] = []
+        for (index, entry) in page.records.enumerated() {
+            guard case .success(let record) = entry, record.externalID.flatMap({ byExternalID[$0] }) == nil else { continue }
+            asked.append((index, record.normalizedName, HashEmbedding.embed(record.normalizedName)))
+        }
+        let lookups = catalog.lookup(asked.map { ($0.normalizedName, $0.embedding) })
+        return Dictionary(uniqueKeysWithValues: zip(asked, lookups).map { ($0.index, ($0.embedding, $1)) })
+    }
+
+    private static func catalogLookup(_ record: IngestPage.Record, catalog: CatalogIndex) -> (embedding: [Float], lookup: CatalogIndex.Lookup) {
+        let embedding = HashEmbedding.embed(record.normalizedName)
+        return (embedding, catalog.lookup(normalizedName: record.normalizedName, embedding: embedding))
     }
 
     /// The records to classify: those new to the catalog.

@@ -1,0 +1,56 @@
+/// Queries made ready for `EmbeddingIndex`'s shelves, side by side in flat arrays so a scan reads them through
+/// pointers: each query's keys, rarest first, and what bounds its cosine with a vector that shares some of them (see
+/// `EmbeddingIndex`).
+struct EmbeddingBatch {
+    let count: Int
+    /// Every query's values, `HashEmbedding.dimensions` each.
+    let values: [Float]
+    /// Query `q`'s keys are `keys[keyStarts[q]..<keyStarts[q + 1]]`: the keys fewest vectors have come first, so
+    /// lanes drop out soonest.
+    let keys: [Int32]
+    let keyStarts: [Int]
+    /// `reach[keyStarts[q] + s - 1]`: the mass of query `q`'s `s` largest entries.
+    let reach: [Float]
+    /// What the bound on a cosine, squared, must reach.
+    let needed: Float
+    /// The fewest shared keys that could reach `needed` against a vector of any shape, per query: where shelves
+    /// start looking for their own.
+    let fewestAlone: [Int]
+
+    init(queries: [[Float]], minimumScore: Float, keyCounts: [Int]) {
+        var values: [Float] = []
+        var keys: [Int32] = []
+        var keyStarts = [0]
+        var reach: [Float] = []
+        var fewestAlone: [Int] = []
+        let needed = minimumScore * minimumScore
+        for query in queries {
+            var queryKeys: [Int] = []
+            var masses: [Float] = []
+            for bucket in query.indices where query[bucket] != 0 {
+                queryKeys.append(EmbeddingIndex.key(bucket, query[bucket]))
+                masses.append(query[bucket] * query[bucket])
+            }
+            queryKeys.sort { keyCounts[$0] != keyCounts[$1] ? keyCounts[$0] < keyCounts[$1] : $0 < $1 }
+            keys += queryKeys.map(Int32.init)
+            keyStarts.append(keys.count)
+            var sum: Float = 0
+            var fewest: Int?
+            for (count, mass) in masses.sorted(by: >).enumerated() {
+                sum += mass
+                reach.append(sum)
+                // A vector weighs 1 give or take rounding: 1.01 is more than any shelf can bring.
+                if fewest == nil, sum * 1.01 >= needed { fewest = count + 1 }
+            }
+            fewestAlone.append(fewest ?? masses.count + 1)
+            values += query
+        }
+        self.count = queries.count
+        self.values = values
+        self.keys = keys
+        self.keyStarts = keyStarts
+        self.reach = reach
+        self.needed = needed
+        self.fewestAlone = fewestAlone
+    }
+}
