@@ -1,4 +1,7 @@
+import Dispatch
+import Foundation
 import SharedModels
+import Synchronization
 
 /// Exact nearest-neighbour search over hash embeddings (`HashEmbedding`) above a cosine threshold: it answers
 /// what a brute-force scan of every vector would, bit for bit, while scoring only a handful of them.
@@ -40,6 +43,8 @@ public struct EmbeddingIndex: Sendable {
     /// Float rounding must never drop a true match: bounds are loosened by this much.
     private static let slack: Float = 1e-4
     private static let collisionClasses = 24
+    /// Below this many queries a core, a batch is not worth splitting.
+    private static let queriesPerCore = 64
     /// The lowest score a match may have.
     public let minimumScore: Float
     /// Every vector's nonzero buckets and values in bucket order, `starts[slot]..<starts[slot + 1]`.
@@ -90,8 +95,20 @@ public struct EmbeddingIndex: Sendable {
     }
 
     /// `best(for:)` of each query (embeddings of `HashEmbedding.dimensions` values), reading each chunk of bitmaps
-    /// once for all of them.
+    /// once for all of them. A large batch is split across the cores: the index only reads.
     public func best(for queries: [[Float]]) -> [Match?] {
+        let parts = min(ProcessInfo.processInfo.activeProcessorCount, queries.count / Self.queriesPerCore)
+        guard parts > 1 else { return self.bestOnOneCore(for: queries) }
+        let answers = Mutex([[Match?]](repeating: [], count: parts))
+        let size = (queries.count + parts - 1) / parts
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let found = self.bestOnOneCore(for: Array(queries[part * size..<min((part + 1) * size, queries.count)]))
+            answers.withLock { $0[part] = found }
+        }
+        return answers.withLock { $0.flatMap { $0 } }
+    }
+
+    private func bestOnOneCore(for queries: [[Float]]) -> [Match?] {
         let batch = EmbeddingBatch(queries: queries, minimumScore: self.minimumScore - Self.slack, keyCounts: self.keyCounts)
         var found: [UInt64] = []
         batch.keys.withUnsafeBufferPointer { keys in

@@ -27,6 +27,37 @@ import Testing
         }
     }
 
+    /// Totals are cached per library version: every kind of write moves the version on, so a total is never stale.
+    @Test func listTotalsFollowEveryWrite() async throws {
+        let org = OrgID.generate()
+        try await TopicsTestbed.run { client in
+            func total(_ query: String) async throws -> Int {
+                try await client.execute(uri: "/api/topics?\(query)", method: .get, headers: TopicsTestbed.headers(org)) { response in
+                    try response.json(Page<Topic>.self).total
+                }
+            }
+            let tesla = try await self.create("Tesla Model 3 Buyers", org: org, client: client)
+            _ = try await self.create("Ford F-150 Intenders", org: org, client: client)
+            #expect(try await total("parentCategory=Auto") == 2)
+            // Asked again, from the cache, on another page.
+            #expect(try await total("parentCategory=Auto&page=2") == 2)
+            _ = try await self.create("Honda Civic Owners", org: org, client: client)
+            #expect(try await total("parentCategory=Auto") == 3)
+            let patch = ByteBuffer(string: #"{"parent_category":"Travel"}"#)
+            try await client.execute(uri: "/api/topics/\(tesla.id.rawValue)", method: .patch, headers: TopicsTestbed.headers(org), body: patch) {
+                #expect($0.status == .ok)
+            }
+            #expect(try await total("parentCategory=Auto") == 2)
+            #expect(try await total("parentCategory=Travel") == 1)
+            let delete = ByteBuffer(string: #"{"ids":["\#(tesla.id.rawValue)"]}"#)
+            try await client.execute(uri: "/api/topics", method: .delete, headers: TopicsTestbed.headers(org), body: delete) {
+                #expect($0.status == .ok)
+            }
+            #expect(try await total("parentCategory=Travel") == 0)
+            #expect(try await total("") == 2)
+        }
+    }
+
     @Test func filtersCombineAndUnknownOnesAreRefused() async throws {
         let org = OrgID.generate()
         try await TopicsTestbed.run { client in

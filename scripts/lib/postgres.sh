@@ -38,7 +38,7 @@ pg_start() {
   local extra=""
   [ -n "${AH_PG_FAST:-}" ] && extra="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   pg_as_postgres "$PGBIN/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $AH_PG_PORT -k $AH_PG_SOCKET_DIR -c max_connections=300 $extra" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $AH_PG_PORT -k $AH_PG_SOCKET_DIR -c max_connections=300 -c shared_buffers=${AH_PG_SHARED_BUFFERS:-1GB} $extra" start >/dev/null
 }
 
 pg_stop() {

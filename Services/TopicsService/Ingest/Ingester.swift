@@ -13,10 +13,14 @@ struct Ingester: Sendable {
 
     func ingest(_ page: IngestPage, orgID: OrgID, context: CallContext, logger: Logger) async throws -> IngestResult {
         if let key = page.key, let stored = try await self.stored(key, on: self.client, logger: logger) { return stored }
+        let clock = ContinuousClock()
+        let started = clock.now
         let byExternalID = try await self.externalIDs(page, orgID: orgID, logger: logger)
         let plan = IngestPlan(page, byExternalID: byExternalID, catalog: self.catalog)
+        let planned = clock.now
         let unclassified = try await self.unclassifiedGlobals(plan, logger: logger)
         let (classifications, backfill) = try await self.classify(page, plan: plan, unclassified: unclassified, context: context, logger: logger)
+        let classified = clock.now
         let (result, added): (IngestResult, [(GlobalTopicID, String)]) = try await self.client.withTransaction(logger: logger) { connection in
             if let key = page.key {
                 // The page's row is its lock: a concurrent call for the same page waits here until this one
@@ -50,10 +54,14 @@ struct Ingester: Sendable {
             }
             return (result, added)
         }
+        let written = clock.now
         for (id, normalizedName) in added { self.catalog.add(id, normalizedName: normalizedName) }
+        func milliseconds(_ duration: Duration) -> Logger.MetadataValue { "\(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)" }
         logger.info(
             "records ingested",
             metadata: [
+                "dedup_ms": milliseconds(planned - started), "classify_ms": milliseconds(classified - planned),
+                "write_ms": milliseconds(written - classified), "index_ms": milliseconds(clock.now - written),
                 "source": "\(page.source)", "run_id": "\(page.key?.runID.rawValue ?? "-")", "page": "\(page.key?.pageNumber ?? 0)",
                 "replayed": "\(result.replayed)", "new": "\(result.count(.new))", "adopted": "\(result.count(.adopted))",
                 "duplicate": "\(result.count(.duplicate))", "error": "\(result.count(.error))",

@@ -7,15 +7,15 @@ import SharedModels
 /// Reads and edits of one org's library. Topics come back as the JSON text `TopicJSON` builds.
 struct LibraryRepository: Sendable {
     let client: PostgresClient
+    let counts: LibraryCounts
 
-    /// The page of topics and the total that match, as the list route's JSON.
+    /// The page of topics and the total that match, as the list route's JSON. The total comes from `counts` while
+    /// the library's version stands; else it is counted at the same time as the page is read, on another connection.
     func list(orgID: OrgID, query: TopicQuery, logger: Logger) async throws -> String {
         let (condition, binds) = try query.whereClause(orgID: orgID)
-        let countRows = try await self.client.query(
-            PostgresQuery(unsafeSQL: "SELECT count(*) FROM org_topics o WHERE \(condition)", binds: binds), logger: logger
-        )
-        var total = 0
-        for try await count in countRows.decode(Int.self) { total = count }
+        let version = try await self.version(orgID: orgID, logger: logger)
+        let cached = self.counts.count(for: LibraryCounts.Key(orgID: orgID.rawValue, version: version, filter: query.filterKey))
+        async let counted = cached == nil ? self.count(orgID: orgID, query: query, condition: condition, binds: binds, logger: logger) : nil
         let rows = try await self.client.query(
             PostgresQuery(
                 unsafeSQL: """
@@ -28,8 +28,35 @@ struct LibraryRepository: Sendable {
         )
         var topics: [String] = []
         for try await json in rows.decode(String.self) { topics.append(json) }
+        let fresh = try await counted
+        let total = cached ?? fresh ?? 0
         let pages = (total + query.pageSize - 1) / query.pageSize
         return #"{"data":["# + topics.joined(separator: ",") + #"],"total":\#(total),"page":\#(query.page),"pageSize":\#(query.pageSize),"totalPages":\#(pages)}"#
+    }
+
+    private func version(orgID: OrgID, logger: Logger) async throws -> Int64 {
+        let rows = try await self.client.query("SELECT version FROM library_versions WHERE org_id = \(orgID.rawValue)", logger: logger)
+        for try await version in rows.decode(Int64.self) { return version }
+        return 0
+    }
+
+    /// Counts the matches and stores the count under the version it was counted at (read in the same snapshot).
+    private func count(orgID: OrgID, query: TopicQuery, condition: String, binds: PostgresBindings, logger: Logger) async throws -> Int {
+        let rows = try await self.client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT count(*), COALESCE((SELECT version FROM library_versions WHERE org_id = $1), 0)
+                    FROM org_topics o WHERE \(condition)
+                    """,
+                binds: binds
+            ),
+            logger: logger
+        )
+        for try await (total, version) in rows.decode((Int, Int64).self) {
+            self.counts.store(total, for: LibraryCounts.Key(orgID: orgID.rawValue, version: version, filter: query.filterKey))
+            return total
+        }
+        return 0
     }
 
     func get(orgID: OrgID, id: String, on connection: some PostgresQueryRunner, logger: Logger) async throws -> String? {

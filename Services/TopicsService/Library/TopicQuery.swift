@@ -95,6 +95,15 @@ struct TopicQuery: Sendable {
         return (conditions.joined(separator: " AND "), binds)
     }
 
+    /// The filter alone (not the page or the order), the same for the same filter however it was written.
+    var filterKey: String {
+        var parts = self.equals.map { "\($0.column)=\($0.value)" }.sorted()
+        if let search = self.search { parts.append("search=\(search)") }
+        if let internalID = self.internalID { parts.append("internalId=\(internalID)") }
+        if let hasExternalID = self.hasExternalID { parts.append("hasExternalId=\(hasExternalID)") }
+        return String(decoding: (try? JSONCoding.encoder.encode(parts)) ?? Data(), as: UTF8.self)
+    }
+
     var orderBy: String {
         let direction = self.ascending ? "ASC" : "DESC"
         return "\(self.sortBy.orderExpression) \(direction), o.id \(direction)"
