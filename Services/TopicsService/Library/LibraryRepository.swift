@@ -16,11 +16,17 @@ struct LibraryRepository: Sendable {
         let version = try await self.version(orgID: orgID, logger: logger)
         let cached = self.counts.count(for: LibraryCounts.Key(orgID: orgID.rawValue, version: version, filter: query.filterKey))
         async let counted = cached == nil ? self.count(orgID: orgID, query: query, condition: condition, binds: binds, logger: logger) : nil
+        // The page's ids first, off an index alone where one covers the filter and the order; only those rows are
+        // then read and turned into JSON, not every row the offset skips.
         let rows = try await self.client.query(
             PostgresQuery(
                 unsafeSQL: """
-                    SELECT \(TopicJSON.expression) FROM org_topics o WHERE \(condition)
-                    ORDER BY \(query.orderBy) LIMIT \(query.pageSize) OFFSET \((query.page - 1) * query.pageSize)
+                    SELECT \(TopicJSON.expression) FROM (
+                        SELECT o.id FROM org_topics o WHERE \(condition)
+                        ORDER BY \(query.orderBy) LIMIT \(query.pageSize) OFFSET \((query.page - 1) * query.pageSize)
+                    ) page
+                    JOIN org_topics o ON o.id = page.id AND o.org_id = $1
+                    ORDER BY \(query.orderBy)
                     """,
                 binds: binds
             ),
