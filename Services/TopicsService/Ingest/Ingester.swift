@@ -15,16 +15,11 @@ struct Ingester: Sendable {
         if let key = page.key, let stored = try await self.stored(key, on: self.client, logger: logger) { return stored }
         let clock = ContinuousClock()
         let started = clock.now
-        // With the rules, every parsed record is classified while dedup runs: a name's classification does not
-        // depend on the others, and the rules are cheap enough to spend on names that turn out to be duplicates.
-        async let early = page.llm ? nil : self.classifyAll(page, context: context, logger: logger)
         let byExternalID = try await self.externalIDs(page, orgID: orgID, logger: logger)
         let plan = IngestPlan(page, byExternalID: byExternalID, catalog: self.catalog)
         let planned = clock.now
         let unclassified = try await self.unclassifiedGlobals(plan, logger: logger)
-        let (classifications, backfill) = try await self.classify(
-            page, plan: plan, unclassified: unclassified, early: await early, context: context, logger: logger
-        )
+        let (classifications, backfill) = try await self.classify(page, plan: plan, unclassified: unclassified, context: context, logger: logger)
         let classified = clock.now
         let (result, added): (IngestResult, [(GlobalTopicID, String)]) = try await self.client.withTransaction(logger: logger) { connection in
             if let key = page.key {
@@ -118,41 +113,23 @@ struct Ingester: Sendable {
         return found
     }
 
-    /// Every parsed record's classification, by record index; nil when the classifier could not be asked, and
-    /// then the new records alone are asked once dedup is done, as in AI mode.
-    private func classifyAll(_ page: IngestPage, context: CallContext, logger: Logger) async -> [Int: ClassifierClient.Outcome]? {
-        let indexes = page.records.indices.filter { (try? page.records[$0].get()) != nil }
-        let items = indexes.compactMap { (try? page.records[$0].get()).map { ClassifyItem(topicName: $0.topicName, description: $0.description) } }
-        guard !items.isEmpty else { return [:] }
-        do {
-            let outcomes = try await self.classifier.classify(items, llm: false, context: context, logger: logger)
-            return Dictionary(uniqueKeysWithValues: zip(indexes, outcomes))
-        } catch {
-            logger.warning("classifying the whole page failed; classifying its new records after dedup", metadata: ["error": "\(error)"])
-            return nil
-        }
-    }
-
     /// Classifications of the records new to the catalog, by record index (a name the classifier refused is an
-    /// error), and of the unclassified global topics. `early` holds what was already asked for every record.
+    /// error), and of the unclassified global topics.
     private func classify(
-        _ page: IngestPage, plan: IngestPlan, unclassified: [(GlobalTopicID, String)], early: [Int: ClassifierClient.Outcome]?,
-        context: CallContext, logger: Logger
+        _ page: IngestPage, plan: IngestPlan, unclassified: [(GlobalTopicID, String)], context: CallContext, logger: Logger
     ) async throws -> ([Int: Result<Classification, IngestPage.RecordError>], [GlobalTopicID: Classification]) {
         let indexes = plan.newRecords.filter { (try? page.records[$0].get()) != nil }
-        let asked = early == nil ? indexes : []
-        let items = asked.compactMap { index in
+        let items = indexes.compactMap { index in
             (try? page.records[index].get()).map { ClassifyItem(topicName: $0.topicName, description: $0.description) }
         }
         let all = items + unclassified.map { ClassifyItem(topicName: $0.1) }
-        let outcomes = all.isEmpty ? [] : try await self.classifier.classify(all, llm: page.llm, context: context, logger: logger)
-        let byRecord = early ?? Dictionary(uniqueKeysWithValues: zip(asked, outcomes))
+        guard !all.isEmpty else { return ([:], [:]) }
+        let outcomes = try await self.classifier.classify(all, llm: page.llm, context: context, logger: logger)
         var classified: [Int: Result<Classification, IngestPage.RecordError>] = [:]
-        for index in indexes {
-            switch byRecord[index] {
-            case .classified(let classification)?: classified[index] = .success(classification)
-            case .failed(let error)?: classified[index] = .failure(IngestPage.RecordError(reason: "classification failed: \(error.message)"))
-            case nil: classified[index] = .failure(IngestPage.RecordError(reason: "classification failed: no answer for this record"))
+        for (index, outcome) in zip(indexes, outcomes) {
+            switch outcome {
+            case .classified(let classification): classified[index] = .success(classification)
+            case .failed(let error): classified[index] = .failure(IngestPage.RecordError(reason: "classification failed: \(error.message)"))
             }
         }
         var backfill: [GlobalTopicID: Classification] = [:]
