@@ -101,7 +101,8 @@ struct TopicQuery: Sendable {
         if let search = self.search { parts.append("search=\(search)") }
         if let internalID = self.internalID { parts.append("internalId=\(internalID)") }
         if let hasExternalID = self.hasExternalID { parts.append("hasExternalId=\(hasExternalID)") }
-        return String(decoding: (try? JSONCoding.encoder.encode(parts)) ?? Data(), as: UTF8.self)
+        // An array's description quotes and escapes each part, so no two filters share a key.
+        return "\(parts)"
     }
 
     var orderBy: String {
