@@ -17,7 +17,7 @@ struct ConnectionTester: Sendable {
         }
         let config: InboundConfig
         do {
-            config = try JSONCoding.decodeConfig(connection.config)
+            config = try InboundConfig(stored: connection.config)
         } catch {
             return .failure("invalid_config", "The stored configuration could not be read; save the connection again.")
         }
@@ -56,12 +56,5 @@ struct ConnectionTester: Sendable {
             result.message = records.isEmpty ? "Connected; the API returned no records." : "Connected; fetched one record."
         }
         return result
-    }
-}
-
-extension JSONCoding {
-    /// A stored canonical config as the typed inbound settings.
-    static func decodeConfig(_ config: [String: JSONValue]) throws -> InboundConfig {
-        try JSONDecoder().decode(InboundConfig.self, from: try JSONEncoder().encode(config))
     }
 }

@@ -21,8 +21,13 @@ public struct InboundAuth: Sendable {
         self.tokenURL = config.tokenURL
     }
 
-    /// The headers that authenticate one request; for oauth2 this first obtains a token.
-    func headers(httpClient: HTTPClient, timeout: TimeAmount, logger: Logger) async throws -> [(String, String)] {
+    /// Where this auth's OAuth2 token is cached: one entry per token endpoint and client.
+    var tokenCacheKey: String {
+        "\(self.tokenURL ?? "")|\(self.credentials["client_id"] ?? "")|\(self.credentials["username"] ?? "")"
+    }
+
+    /// The headers that authenticate one request; for oauth2 this first obtains a token, or takes the cached one.
+    func headers(httpClient: HTTPClient, timeout: TimeAmount, tokens: OAuthTokenCache?, logger: Logger) async throws -> [(String, String)] {
         switch self.type {
         case .none:
             return []
@@ -36,13 +41,16 @@ public struct InboundAuth: Sendable {
         case .header:
             return self.credentials.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         case .oauth2:
-            let token = try await self.oauthToken(httpClient: httpClient, timeout: timeout, logger: logger)
+            if let token = tokens?.token(for: self.tokenCacheKey) { return [("Authorization", "Bearer \(token)")] }
+            let (token, expiresIn) = try await self.oauthToken(httpClient: httpClient, timeout: timeout, logger: logger)
+            tokens?.store(token, expiresIn: expiresIn, for: self.tokenCacheKey)
             return [("Authorization", "Bearer \(token)")]
         }
     }
 
-    /// Client-credentials grant (or password grant when a username is given) against `token_url`.
-    func oauthToken(httpClient: HTTPClient, timeout: TimeAmount, logger: Logger) async throws -> String {
+    /// Client-credentials grant (or password grant when a username is given) against `token_url`: the token and
+    /// its `expires_in` seconds when the endpoint says.
+    func oauthToken(httpClient: HTTPClient, timeout: TimeAmount, logger: Logger) async throws -> (String, TimeInterval?) {
         guard let tokenURL, let host = URL(string: tokenURL)?.host else {
             throw InboundError(code: "invalid_config", message: "oauth2 needs config.token_url")
         }
@@ -76,7 +84,8 @@ public struct InboundAuth: Sendable {
         else {
             throw InboundError(code: "invalid_token_response", message: "The token endpoint did not answer an access_token")
         }
-        return token
+        if case .number(let seconds)? = object["expires_in"] { return (token, seconds) }
+        return (token, nil)
     }
 }
 

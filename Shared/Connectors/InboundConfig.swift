@@ -1,3 +1,4 @@
+import Foundation
 import SharedModels
 
 /// The canonical settings of a connection that pulls records (inbound or bidirectional), as stored and as
@@ -50,6 +51,13 @@ public struct InboundConfig: Codable, Sendable, Equatable {
         case incrementalField = "incremental_field", incrementalParam = "incremental_param"
         case incrementalLookbackSeconds = "incremental_lookback_seconds", sourceIDField = "source_id_field", maxPages = "max_pages"
         case apiKeyHeader = "api_key_header", tokenURL = "token_url"
+    }
+}
+
+extension InboundConfig {
+    /// The settings as connections-service stores them (its canonical JSON).
+    public init(stored config: [String: JSONValue]) throws {
+        self = try JSONDecoder().decode(Self.self, from: try JSONEncoder().encode(config))
     }
 }
 

@@ -10,11 +10,14 @@ public struct InboundError: Error, Sendable, Equatable, CustomStringConvertible 
     public var message: String
     /// The HTTP status, when the API answered one.
     public var status: Int?
+    /// For a rate limit that outlasted our waits: how long the API last asked to wait.
+    public var retryAfterSeconds: Int?
 
-    public init(code: String, message: String, status: Int? = nil) {
+    public init(code: String, message: String, status: Int? = nil, retryAfterSeconds: Int? = nil) {
         self.code = code
         self.message = message
         self.status = status
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { "\(self.code): \(self.message)" }

@@ -1,0 +1,34 @@
+import Foundation
+import Synchronization
+
+/// OAuth2 access tokens, kept until shortly before they expire so every page does not ask for a new one.
+/// Keyed by token endpoint and client; an entry is dropped when the API answers 401 with it.
+public final class OAuthTokenCache: Sendable {
+    struct Entry {
+        var token: String
+        var expires: Date
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+    /// A token is used until this long before its expiry.
+    private let margin: TimeInterval = 30
+
+    public init() {}
+
+    func token(for key: String, now: Date = Date()) -> String? {
+        self.entries.withLock { entries in
+            guard let entry = entries[key], entry.expires.timeIntervalSince(now) > self.margin else { return nil }
+            return entry.token
+        }
+    }
+
+    func store(_ token: String, expiresIn: TimeInterval?, for key: String, now: Date = Date()) {
+        // Without expires_in, keep it for five minutes.
+        let entry = Entry(token: token, expires: now.addingTimeInterval(expiresIn ?? 300))
+        self.entries.withLock { $0[key] = entry }
+    }
+
+    func invalidate(_ key: String) {
+        _ = self.entries.withLock { $0.removeValue(forKey: key) }
+    }
+}
