@@ -48,6 +48,7 @@ let package = Package(
         .executable(name: "audiencehub", targets: ["CLI"]),
         .executable(name: "classifier-bench", targets: ["ClassifierBench"]),
         .executable(name: "dedup-bench", targets: ["DedupBench"]),
+        .executable(name: "sample-source", targets: ["SampleSource"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -113,7 +114,18 @@ let package = Package(
             resources: [.copy("Migrations"), .copy("openapi.json")]
         ),
         serviceTarget("ConnectionsService", extra: ["Connectors", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
-        serviceTarget("SyncService", resources: []),
+        serviceTarget("SyncService", extra: ["Connectors", .product(name: "AsyncHTTPClient", package: "async-http-client")]),
+        // The demo's external segment API: IAB Audience Taxonomy names and variants, with switchable faults.
+        .executableTarget(
+            name: "SampleSource",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Services/SampleSource",
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "ClassifierEngine", dependencies: ["SharedModels"], path: "Shared/ClassifierEngine", resources: [.copy("Taxonomy")],
             swiftSettings: swiftSettings
@@ -174,6 +186,8 @@ let package = Package(
         testTarget("TopicsServiceTests", extra: ["TopicsService", "ClassifierService", "Dedup"]),
         testTarget("DedupTests", extra: ["Dedup", "DedupScan"]),
         testTarget("ConnectionsServiceTests", extra: ["ConnectionsService", "Connectors"]),
+        testTarget("SyncServiceTests", extra: ["SyncService", "Connectors", "SampleSource"]),
+        testTarget("CLITests", extra: ["CLI"]),
         .testTarget(
             name: "ClassifierServiceTests",
             dependencies: kit + [
