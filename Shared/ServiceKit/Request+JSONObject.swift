@@ -5,9 +5,10 @@ import SharedModels
 
 extension Request {
     /// The body as a JSON object, for routes that check fields one by one (and refuse unknown ones) rather than
-    /// decode a fixed type; anything else is a 400 `invalid_json`.
-    public func jsonObject(upTo maxBytes: Int) async throws -> [String: JSONValue] {
+    /// decode a fixed type; anything else is a 400 `invalid_json`. With `emptyIsObject`, no body at all reads as `{}`.
+    public func jsonObject(upTo maxBytes: Int, emptyIsObject: Bool = false) async throws -> [String: JSONValue] {
         let buffer = try await self.body.collect(upTo: maxBytes)
+        if emptyIsObject, buffer.readableBytes == 0 { return [:] }
         guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)) else {
             throw AppError.badRequest("invalid_json", "The body must be a JSON object.")
         }

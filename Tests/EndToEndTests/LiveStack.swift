@@ -14,9 +14,13 @@ struct LiveStack: SuiteTrait, TestScoping {
     static let environment = [
         "AH_STATE_DIR": Scripts.root.appendingPathComponent(".state-e2e").path, "AH_PORT_BASE": "18080", "AH_PG_PORT": "54349",
         "AH_SKIP_BUILD": "1", "AH_PG_FAST": "1", "CLASSIFIER_REPLICAS": "2", "BCRYPT_COST": "4", "LOG_LEVEL": "info",
+        // Short leases and polls so a killed sync-service's job is taken over within seconds; quick retries.
+        "SYNC_LEASE_SECONDS": "3", "SYNC_POLL_MILLISECONDS": "200", "SYNC_RETRY_BASE_MILLISECONDS": "50", "SAMPLE_RECORDS": "500",
     ]
 
     static var gateway: String { "http://127.0.0.1:\(Self.gatewayPort)" }
+    /// sample-source, the demo's external API, which scripts/run starts beside the services.
+    static var sampleSource: String { "http://127.0.0.1:\(Self.gatewayPort + 10)" }
 
     static func port(of service: ServiceName, replica: Int = 0) -> Int {
         service.defaultPort - 8080 + Self.gatewayPort + 100 * replica

@@ -77,11 +77,28 @@ service_env() {
   done
   case $name in
     connections-service) echo "CREDENTIALS_ENCRYPTION_KEY=$CREDENTIALS_ENCRYPTION_KEY" ;;
+    sync-service)
+      echo "SYNC_LEASE_SECONDS=${SYNC_LEASE_SECONDS:-30}"
+      echo "SYNC_POLL_MILLISECONDS=${SYNC_POLL_MILLISECONDS:-1000}"
+      echo "SYNC_PREFETCH_PAGES=${SYNC_PREFETCH_PAGES:-3}"
+      echo "SYNC_RETRY_BASE_MILLISECONDS=${SYNC_RETRY_BASE_MILLISECONDS:-500}"
+      ;;
     gateway)
       echo "RATE_LIMIT_PER_MINUTE=${RATE_LIMIT_PER_MINUTE:-600}"
       echo "BCRYPT_COST=${BCRYPT_COST:-12}"
       ;;
   esac
+}
+
+# sample-source, the demo's external segment API, listens 10 above the gateway (8090).
+sample_source_port() { echo $((AH_PORT_BASE + 10)); }
+SAMPLE_TOKEN=${SAMPLE_TOKEN:-sample-token}
+
+# True when the process in a pid file is running. A killed child nobody has reaped yet (a zombie) is not.
+running() {
+  local pid
+  pid=$(cat "$1" 2>/dev/null) || return 1
+  kill -0 "$pid" 2>/dev/null && ! ps -o stat= -p "$pid" 2>/dev/null | grep -q '^Z'
 }
 
 # Where the built executables are (AH_BIN_DIR when the caller already knows, as scripts/test does).
