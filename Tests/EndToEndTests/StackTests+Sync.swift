@@ -178,6 +178,20 @@ extension StackTests {
         #expect(errors.map(\.reason).contains { $0.contains("Page 3 failed") && $0.contains("500") && $0.contains("after 3 tries") })
     }
 
+    @Test func anAPIThatIgnoresTheOffsetIsNotLoadedForeverNorTwice() async throws {
+        try await self.sample(.DELETE, "/admin/faults")
+        let org = try await self.syncOrg()
+        // sample-source knows no "skip" parameter, so every page is its first page.
+        let connection = try await self.sampleConnection(org, config: ["pagination_params": ["page_size": 100, "offset_param": "skip"]])
+        let status = try await self.syncToEnd(org, connection)
+        #expect(status.status == .completed)
+        #expect(status.processedPages == 1)
+        #expect(status.fetchedCount == 100)
+        #expect(status.message?.contains("answered the same page twice") == true)
+        #expect(status.message?.contains("reported 500 records but 100 were fetched") == true)
+        #expect(try await self.libraryTotal(org) == status.newCount + status.adoptedCount)
+    }
+
     @Test func anIncrementalSyncFetchesOnlyWhatChangedSinceTheLastRun() async throws {
         try await self.sample(.DELETE, "/admin/faults")
         let org = try await self.syncOrg()

@@ -63,7 +63,7 @@ struct JobWorker: Service {
         }
     }
 
-    private func claim() async throws -> (RunID, OrgID, String)? {
+    func claim() async throws -> (RunID, OrgID, String)? {
         let rows = try await self.client.query(
             """
             UPDATE sync_runs SET status = 'running', lease_owner = \(self.owner), lease_until = now() + \(self.leaseSeconds) * interval '1 second',
