@@ -222,11 +222,3 @@ import Testing
         }
     }
 }
-
-extension JSONValue {
-    /// A field of an object value, for terse assertions.
-    func field(_ key: String) -> JSONValue? {
-        if case .object(let object) = self { return object[key] }
-        return nil
-    }
-}

@@ -192,6 +192,38 @@ extension StackTests {
         #expect(try await self.libraryTotal(org) == status.newCount + status.adoptedCount)
     }
 
+    @Test func badCredentialsAndAnEmptySourceEndTheRunWithTheGuidesMessages() async throws {
+        try await self.sample(.DELETE, "/admin/faults")
+        let org = try await self.syncOrg()
+        let empty = try await self.sampleConnection(org, config: ["filters": ["updated_since": "2099-01-01T00:00:00Z"]])
+        let nothing = try await self.syncToEnd(org, empty)
+        #expect(nothing.status == .completed)
+        #expect(nothing.totalItems == 0)
+        #expect(nothing.processedPages == 0)
+        #expect(nothing.message?.hasPrefix("Count endpoint returned 0") == true)
+
+        let body: JSONValue = ["credentials": ["token": "wrong-token"]]
+        let patched = try await Exchange.send(.PATCH, LiveStack.gateway + "/api/connections/\(empty)", headers: ["Cookie": org.cookie], json: body)
+        #expect(patched.status == 200)
+        let refused = try await self.syncToEnd(org, empty)
+        #expect(refused.status == .failed)
+        #expect(refused.message?.contains("Authentication failed") == true)
+        #expect(!String(describing: refused).contains("wrong-token"))
+
+        let queued = try await Exchange.send(.POST, LiveStack.gateway + "/api/sync", headers: org.auth, json: ["connection_id": .string(empty.rawValue)] as JSONValue)
+        let job = try queued.decode(JobStarted.self)
+        var status = JSONValue.null
+        let deadline = Date().addingTimeInterval(30)
+        repeat {
+            try await Task.sleep(for: .milliseconds(200))
+            let answer = try await Exchange.send(.GET, LiveStack.gateway + "/api/sync/status?job_id=\(job.jobId)", headers: org.auth)
+            #expect(!String(decoding: answer.body, as: UTF8.self).contains("wrong-token"))
+            status = try JSONCoding.decoder.decode(JSONValue.self, from: answer.body)
+        } while status.field("status") != "failed" && Date() < deadline
+        #expect(status.field("status") == "failed")
+        #expect(status.field("error")?.field("code") == "AUTH_ERROR")
+    }
+
     @Test func anIncrementalSyncFetchesOnlyWhatChangedSinceTheLastRun() async throws {
         try await self.sample(.DELETE, "/admin/faults")
         let org = try await self.syncOrg()
