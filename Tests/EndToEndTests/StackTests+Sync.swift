@@ -403,6 +403,43 @@ extension StackTests {
     }
 }
 
+extension StackTests {
+    @Test func ctrlCStopsTheCLIsRunAfterThePageInFlightAndCancelsIt() async throws {
+        try await self.sample(.PUT, "/admin/faults", json: ["faults": [["kind": "delay", "delay_ms": 500, "times": 100]]])
+        let org = try await self.syncOrg()
+        let connection = try await self.sampleConnection(org, config: ["pagination_params": ["page_size": 10]])
+        let key = String(try #require(org.auth["Authorization"]).dropFirst("Bearer ".count))
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("ah-cli-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let pid = try Scripts.spawn(
+            (ProcessInfo.processInfo.environment["AH_BIN_DIR"] ?? Scripts.root.appendingPathComponent(".build/debug").path) + "/audiencehub",
+            ["sync", "--connection", connection.rawValue],
+            environment: ["AUDIENCEHUB_URL": LiveStack.gateway, "AUDIENCEHUB_API_KEY": key], outputPath: output
+        )
+        let deadline = Date().addingTimeInterval(30)
+        // Not a terminal: a progress line a second, "… running: pages 4/50, processed 40, …".
+        while Date() < deadline, ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "").range(of: "processed [1-9]", options: .regularExpression) == nil {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        kill(pid, SIGINT)
+        let exit = await Task.detached { Scripts.wait(pid) }.value
+        try await self.sample(.DELETE, "/admin/faults")
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        #expect(exit == 130, "\(text)")
+        #expect(text.contains("cancelling after the current page"))
+        #expect(text.contains("cancelled"))
+
+        let runs = try await Exchange.send(.GET, LiveStack.gateway + "/api/connections/\(connection)/sync/runs", headers: org.auth)
+        let run = try #require(try JSONCoding.decoder.decode(RunsPage.self, from: runs.body).data.first)
+        #expect(run.status == .cancelled)
+        #expect(run.processedPages >= 2)
+        #expect(run.processedPages < 50)
+        #expect(run.processedCount == run.processedPages * 10)
+        self.expectEveryRecordCounted(run)
+        #expect(try await self.libraryTotal(org) == run.newCount + run.adoptedCount)
+    }
+}
+
 struct RunsPage: Decodable {
     var data: [SyncRunStatus]
     var total: Int

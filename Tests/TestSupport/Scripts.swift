@@ -43,8 +43,9 @@ public enum Scripts {
 
         let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
         // bash closes every descriptor above stderr before exec'ing the program, so no socket of the test runner
-        // outlives it in a daemon the program starts.
-        let closeAndExec = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null; exec "$0" "$@""#
+        // outlives it in a daemon the program starts. (A redirection on the whole loop would be made permanent by
+        // the exec inside it, and the program's stderr would go with it.)
+        let closeAndExec = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && { eval "exec $n>&-"; } 2>/dev/null; done; exec "$0" "$@""#
         let argv = (["/bin/bash", "-c", closeAndExec, path] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup($0) } + [nil]
         defer { (argv + envp).forEach { free($0) } }
