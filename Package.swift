@@ -155,7 +155,7 @@ let package = Package(
         .executableTarget(
             name: "DedupBench", dependencies: ["Dedup", "SharedModels"], path: "Benchmarks/DedupBench", swiftSettings: swiftSettings
         ),
-        serviceTarget("ActivationService", resources: []),
+        serviceTarget("ActivationService", extra: ["Connectors", .product(name: "AsyncHTTPClient", package: "async-http-client")], resources: []),
         .executableTarget(
             name: "CLI",
             dependencies: [
@@ -188,6 +188,7 @@ let package = Package(
         testTarget("ConnectionsServiceTests", extra: ["ConnectionsService", "Connectors"]),
         testTarget("SyncServiceTests", extra: ["SyncService", "Connectors", "SampleSource"]),
         testTarget("CLITests", extra: ["CLI"]),
+        testTarget("ActivationServiceTests", extra: ["ActivationService", "Connectors"]),
         .testTarget(
             name: "ClassifierServiceTests",
             dependencies: kit + [

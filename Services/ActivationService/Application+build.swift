@@ -5,5 +5,7 @@ import ServiceKit
 
 func buildApplication(reader: ConfigReader, registry: PrometheusCollectorRegistry = .init()) async throws -> some ApplicationProtocol {
     let parts = ServiceParts(config: try ServiceConfig(service: .activation, reader: reader), registry: registry)
-    return parts.makeApplication(router: parts.makeRouter(isInternal: true), migrations: [])
+    let router = parts.makeRouter(isInternal: true)
+    PlatformTestController(clients: PlatformClients(http: PlatformHTTP())).addRoutes(to: router)
+    return parts.makeApplication(router: router, migrations: [])
 }

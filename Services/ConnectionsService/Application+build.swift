@@ -10,7 +10,11 @@ func buildApplication(reader: ConfigReader, registry: PrometheusCollectorRegistr
     let parts = ServiceParts(config: config.service, registry: registry)
     let repository = ConnectionRepository(client: parts.postgres, encryptionKey: config.encryptionKey, maxPerOrg: config.maxConnectionsPerOrg)
     let router = parts.makeRouter(isInternal: true)
-    ConnectionsController(repository: repository, tester: ConnectionTester(fetcher: InboundFetcher(timeout: config.testTimeout)))
+    let activation = InternalClient(
+        service: .activation, from: .connections, endpoints: try ServiceConfig.endpoints(of: .activation, reader: reader),
+        token: config.service.internalToken, timeout: .seconds(120)
+    )
+    ConnectionsController(repository: repository, tester: ConnectionTester(fetcher: InboundFetcher(timeout: config.testTimeout), activation: activation))
         .addRoutes(to: router)
     InternalConnectionsController(repository: repository).addRoutes(to: router)
     return parts.makeApplication(router: router, migrations: try Migration.bundled(in: .module))

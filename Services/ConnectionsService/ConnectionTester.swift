@@ -5,15 +5,20 @@ import NIOCore
 import ServiceKit
 import SharedModels
 
-/// `POST /api/connections/{id}/test`. Inbound: fetch exactly one record the way a sync would. Outbound: the
-/// platform clients live in activation-service, which does not test yet, so that is a clear `not_supported`.
+/// `POST /api/connections/{id}/test`. Inbound (and bidirectional): fetch exactly one record the way a sync would.
+/// Outbound: the platform clients live in activation-service, which runs the platform's own test.
 struct ConnectionTester: Sendable {
     let fetcher: InboundFetcher
+    let activation: InternalClient
 
-    func test(_ secrets: ConnectionSecrets, logger: Logger) async -> ConnectionTestResult {
+    func test(_ secrets: ConnectionSecrets, context: CallContext, logger: Logger) async -> ConnectionTestResult {
         let connection = secrets.connection
         guard connection.direction.pulls else {
-            return .failure("not_supported", "Testing outbound \(connection.platform.rawValue) connections is not supported yet.")
+            do {
+                return try await self.activation.post("/platform-test", secrets, as: ConnectionTestResult.self, context: context, logger: logger)
+            } catch {
+                return .failure("activation_unavailable", "activation-service could not be reached to test the platform; try again.")
+            }
         }
         let config: InboundConfig
         do {

@@ -76,7 +76,7 @@ struct ConnectionsController: Sendable {
         let caller = try context.requireCaller()
         let id = try Self.id(context)
         let secrets = try await self.repository.secrets(id: id, orgID: caller.orgID, logger: context.logger)
-        let result = await self.tester.test(secrets, logger: context.logger)
+        let result = await self.tester.test(secrets, context: context.callContext, logger: context.logger)
         _ = try await self.repository.recordTest(id: id, orgID: caller.orgID, error: result.success ? nil : result.error, logger: context.logger)
         context.logger.info(
             "connection tested", metadata: ["connection_id": "\(id)", "success": "\(result.success)", "code": "\(result.code ?? "")"]

@@ -61,6 +61,13 @@ extension InboundConfig {
     }
 }
 
+extension OutboundConfig {
+    /// The settings as connections-service stores them (its canonical JSON).
+    public init(stored config: [String: JSONValue]) throws {
+        self = try JSONDecoder().decode(Self.self, from: try JSONEncoder().encode(config))
+    }
+}
+
 /// One field mapping: a dotted path in a source record to a topic field.
 public struct FieldMapping: Codable, Sendable, Equatable {
     public enum Target: String, Codable, CaseIterable, Sendable {

@@ -30,7 +30,7 @@ public struct InboundError: Error, Sendable, Equatable, CustomStringConvertible 
     }
 
     /// Names a transport failure: timeout, DNS, refused connection, TLS, or another network error.
-    static func transport(_ error: any Error, host: String, timeoutSeconds: Double) -> InboundError {
+    public static func transport(_ error: any Error, host: String, timeoutSeconds: Double) -> InboundError {
         let seconds = timeoutSeconds == timeoutSeconds.rounded() ? "\(Int(timeoutSeconds))" : "\(timeoutSeconds)"
         if let error = error as? HTTPClientError,
             [.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(error)

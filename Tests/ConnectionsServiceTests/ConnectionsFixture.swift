@@ -15,7 +15,7 @@ import Testing
 enum ConnectionsFixture {
     static func app(_ extra: [String: String] = [:]) async throws -> some ApplicationProtocol {
         // Generous enough for a busy CI machine; the timeout test sets its own short bound.
-        try await buildApplication(reader: TestDatabase.reader(for: .connections, ["CONNECTION_TEST_TIMEOUT_SECONDS": "5"].merging(extra) { $1 }))
+        try await buildApplication(reader: TestDatabase.reader(for: .connections, ["CONNECTION_TEST_TIMEOUT_SECONDS": "5", "ACTIVATION_SERVICE_URL": "http://127.0.0.1:9"].merging(extra) { $1 }))
     }
 
     static func headers(_ org: OrgID, service: String? = nil) -> HTTPFields {
