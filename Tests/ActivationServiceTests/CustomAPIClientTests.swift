@@ -26,7 +26,7 @@ import Testing
         try await platform.run { base in
             let client = self.client(base)
             let id = try await client.createSegment(
-                CreateSegmentParams(name: "Auto > EV > Tesla Buyers", description: "EV intenders", cpmCents: 250, currency: "USD")
+                CreateSegmentParams(key: "ot_test", name: "Auto > EV > Tesla Buyers", description: "EV intenders", cpmCents: 250, currency: "USD")
             )
             #expect(platform.segments.first?.price == 2.5)
             try await client.updateSegment(id, UpdateSegmentParams(name: "Auto > EV > Tesla Model 3 Buyers", description: "EV", cpmCents: 175))
@@ -44,7 +44,7 @@ import Testing
         try await platform.run { base in
             let client = self.client(base)
             platform.rateLimitNext(4)
-            let id = try await client.createSegment(CreateSegmentParams(name: "A", description: "", cpmCents: 100, currency: "USD"))
+            let id = try await client.createSegment(CreateSegmentParams(key: "ot_test", name: "A", description: "", cpmCents: 100, currency: "USD"))
             #expect(platform.calls == 5)
             platform.failNext(2)
             try await client.updateSegment(id, UpdateSegmentParams(name: "B", description: "", cpmCents: nil))
@@ -64,7 +64,7 @@ import Testing
         try await platform.run { base in
             let before = platform.calls
             await #expect {
-                _ = try await self.client(base).createSegment(CreateSegmentParams(name: "REJECT me", description: "", cpmCents: 100, currency: "USD"))
+                _ = try await self.client(base).createSegment(CreateSegmentParams(key: "ot_test", name: "REJECT me", description: "", cpmCents: 100, currency: "USD"))
             } throws: { error in
                 guard let error = error as? PlatformError else { return false }
                 return error.code == "rejected" && error.status == 422 && error.message.contains("segment name 'REJECT me' is not allowed")
@@ -110,8 +110,8 @@ import Testing
                 }
                 let custom = try await test(.customAPI, config: ["api_base_url": .string(base)])
                 #expect(custom.success)
-                let tradeDesk = try await test(.tradedesk, config: ["currency": "USD"])
-                #expect(tradeDesk.code == "not_supported")
+                let liveRamp = try await test(.liveramp, config: ["currency": "USD"])
+                #expect(liveRamp.code == "not_supported")
             }
         }
     }

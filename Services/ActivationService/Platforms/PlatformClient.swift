@@ -15,6 +15,8 @@ protocol PlatformClient: Sendable {
 
 /// Money is integer cents plus an ISO currency; platforms that want a decimal get `cpmCents / 100`.
 struct CreateSegmentParams: Sendable, Equatable {
+    /// Our stable key for the segment (the library topic's id): platforms that take the caller's id use it.
+    var key: String
     var name: String
     var description: String
     var cpmCents: Int

@@ -4,7 +4,10 @@ import SharedModels
 
 /// The factory by platform: the client for an outbound connection, or nil for a platform whose client is not built yet.
 struct PlatformClients: Sendable {
+    static let tradeDeskAPI = "https://api.thetradedesk.com"
+
     let http: PlatformHTTP
+    let tokens: PlatformTokens
 
     func client(for secrets: ConnectionSecrets, logger: Logger) throws -> (any PlatformClient)? {
         let connection = secrets.connection
@@ -13,7 +16,13 @@ struct PlatformClients: Sendable {
         case .customAPI:
             guard let base = config.apiBaseURL else { return nil }
             return CustomAPIClient(baseURL: base, authType: connection.authType, credentials: secrets.credentials, http: self.http, logger: logger)
-        case .liveramp, .tradedesk, .indexexchange:
+        case .tradedesk:
+            guard let provider = config.providerID else { return nil }
+            return TradeDeskClient(
+                baseURL: config.apiBaseURL ?? Self.tradeDeskAPI, providerID: provider, credentials: secrets.credentials, tokens: self.tokens,
+                http: self.http, logger: logger
+            )
+        case .liveramp, .indexexchange:
             return nil
         }
     }
