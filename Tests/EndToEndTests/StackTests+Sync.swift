@@ -404,6 +404,41 @@ extension StackTests {
 }
 
 extension StackTests {
+    @Test func aScheduleQueuesAJobWhenItComesRoundAndTheJobRuns() async throws {
+        try await self.sample(.DELETE, "/admin/faults")
+        let org = try await self.syncOrg()
+        let connection = try await self.sampleConnection(org)
+        let put = try await Exchange.send(
+            .PUT, LiveStack.gateway + "/api/sync/schedules", headers: org.auth,
+            json: ["connection_id": .string(connection.rawValue), "schedule": "* * * * *"] as JSONValue
+        )
+        #expect(put.status == 200)
+        // Every minute: the next one is at most 60 s away; then the worker claims the job and runs it.
+        var history: [JSONValue] = []
+        let deadline = Date().addingTimeInterval(100)
+        while Date() < deadline {
+            let answer = try await Exchange.send(.GET, LiveStack.gateway + "/api/sync/history?connection_id=\(connection)", headers: org.auth)
+            if case .array(let entries)? = try JSONCoding.decoder.decode(JSONValue.self, from: answer.body).field("history") { history = entries }
+            if history.first?.field("status") == "completed" { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        _ = try await Exchange.send(
+            .PUT, LiveStack.gateway + "/api/sync/schedules", headers: org.auth,
+            json: ["connection_id": .string(connection.rawValue), "schedule": "* * * * *", "enabled": false] as JSONValue
+        )
+        #expect(history.first?.field("status") == "completed")
+        #expect(history.first?.field("messages_synced") == 500)
+        let schedules = try JSONCoding.decoder.decode(
+            JSONValue.self, from: try await Exchange.send(.GET, LiveStack.gateway + "/api/sync/schedules", headers: org.auth).body
+        )
+        guard case .array(let list)? = schedules.field("schedules") else {
+            Issue.record("no schedules list")
+            return
+        }
+        #expect(list.first?.field("last_sync") != nil && list.first?.field("last_sync") != .null)
+        #expect(list.first?.field("enabled") == false)
+    }
+
     @Test func ctrlCStopsTheCLIsRunAfterThePageInFlightAndCancelsIt() async throws {
         try await self.sample(.PUT, "/admin/faults", json: ["faults": [["kind": "delay", "delay_ms": 500, "times": 100]]])
         let org = try await self.syncOrg()
