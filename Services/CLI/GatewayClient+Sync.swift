@@ -5,7 +5,7 @@ import SharedModels
 
 extension GatewayClient: SyncClient {
     func startRun(connection: ConnectionID, mode: SyncMode) async throws -> SyncRunStatus {
-        let body = try APIJSON.encoder.encode(["mode": mode])
+        let body = try JSONCoding.encoder.encode(["mode": mode])
         return try await self.send(.POST, "/api/connections/\(connection)/sync/run", body: body)
     }
 

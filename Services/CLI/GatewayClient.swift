@@ -41,7 +41,7 @@ struct GatewayClient: Sendable {
 
     static func decode<Response: Decodable>(_ type: Response.Type, status: Int, body: Data) throws -> Response {
         guard (200..<300).contains(status) else {
-            if let envelope = try? APIJSON.decoder.decode(ErrorEnvelope.self, from: body) {
+            if let envelope = try? JSONCoding.decoder.decode(ErrorEnvelope.self, from: body) {
                 throw GatewayError.status(status, code: envelope.error.code, message: envelope.error.message, details: envelope.error.details)
             }
             let text = String(decoding: body.prefix(200), as: UTF8.self)
@@ -49,7 +49,7 @@ struct GatewayClient: Sendable {
             throw GatewayError.status(status, code: "http_\(status)", message: message, details: nil)
         }
         do {
-            return try APIJSON.decoder.decode(type, from: body)
+            return try JSONCoding.decoder.decode(type, from: body)
         } catch {
             throw GatewayError.malformed("\(Response.self): \(error)")
         }

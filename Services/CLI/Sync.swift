@@ -48,7 +48,7 @@ struct Sync: AsyncParsableCommand {
         }
 
         if self.json {
-            print(String(decoding: try APIJSON.encoder.encode(status), as: UTF8.self))
+            print(String(decoding: try JSONCoding.encoder.encode(status), as: UTF8.self))
         } else {
             print(SyncSummary(status: status, now: Date()).text)
         }

@@ -28,23 +28,27 @@ public struct InboundAuth: Sendable {
 
     /// The headers that authenticate one request; for oauth2 this first obtains a token, or takes the cached one.
     func headers(httpClient: HTTPClient, timeout: TimeAmount, tokens: OAuthTokenCache?, logger: Logger) async throws -> [(String, String)] {
-        switch self.type {
-        case .none:
+        guard self.type == .oauth2 else { return Self.headers(self.type, credentials: self.credentials, apiKeyHeader: self.apiKeyHeader) }
+        if let token = tokens?.token(for: self.tokenCacheKey) { return [("Authorization", "Bearer \(token)")] }
+        let (token, expiresIn) = try await self.oauthToken(httpClient: httpClient, timeout: timeout, logger: logger)
+        tokens?.store(token, expiresIn: expiresIn, for: self.tokenCacheKey)
+        return [("Authorization", "Bearer \(token)")]
+    }
+
+    /// The headers of every auth type that needs no round trip first (none for oauth2), for any outbound caller.
+    public static func headers(_ type: AuthType, credentials: [String: String], apiKeyHeader: String = "X-API-Key") -> [(String, String)] {
+        switch type {
+        case .none, .oauth2:
             return []
         case .bearer:
-            return [("Authorization", "Bearer \(self.credentials["token"] ?? self.credentials["api_key"] ?? "")")]
+            return [("Authorization", "Bearer \(credentials["token"] ?? credentials["api_key"] ?? "")")]
         case .apiKey:
-            return [(self.apiKeyHeader, self.credentials["api_key"] ?? "")]
+            return [(apiKeyHeader, credentials["api_key"] ?? "")]
         case .basic:
-            let pair = "\(self.credentials["username"] ?? ""):\(self.credentials["password"] ?? "")"
+            let pair = "\(credentials["username"] ?? ""):\(credentials["password"] ?? "")"
             return [("Authorization", "Basic \(Data(pair.utf8).base64EncodedString())")]
         case .header:
-            return self.credentials.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        case .oauth2:
-            if let token = tokens?.token(for: self.tokenCacheKey) { return [("Authorization", "Bearer \(token)")] }
-            let (token, expiresIn) = try await self.oauthToken(httpClient: httpClient, timeout: timeout, logger: logger)
-            tokens?.store(token, expiresIn: expiresIn, for: self.tokenCacheKey)
-            return [("Authorization", "Bearer \(token)")]
+            return credentials.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         }
     }
 

@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
 
-/// OAuth2 access tokens, kept until shortly before they expire so every page does not ask for a new one.
-/// Keyed by token endpoint and client; an entry is dropped when the API answers 401 with it.
+/// Access tokens (OAuth2, or a platform's own login), kept until shortly before they expire so every request does
+/// not ask for a new one, and shared by every caller in the process. Keyed by endpoint and client; an entry is
+/// dropped when the API answers 401 with it.
 public final class OAuthTokenCache: Sendable {
     struct Entry {
         var token: String
@@ -15,20 +16,20 @@ public final class OAuthTokenCache: Sendable {
 
     public init() {}
 
-    func token(for key: String, now: Date = Date()) -> String? {
+    public func token(for key: String, now: Date = Date()) -> String? {
         self.entries.withLock { entries in
             guard let entry = entries[key], entry.expires.timeIntervalSince(now) > self.margin else { return nil }
             return entry.token
         }
     }
 
-    func store(_ token: String, expiresIn: TimeInterval?, for key: String, now: Date = Date()) {
+    public func store(_ token: String, expiresIn: TimeInterval?, for key: String, now: Date = Date()) {
         // Without expires_in, keep it for five minutes.
         let entry = Entry(token: token, expires: now.addingTimeInterval(expiresIn ?? 300))
         self.entries.withLock { $0[key] = entry }
     }
 
-    func invalidate(_ key: String) {
+    public func invalidate(_ key: String) {
         _ = self.entries.withLock { $0.removeValue(forKey: key) }
     }
 }

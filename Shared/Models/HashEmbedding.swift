@@ -62,7 +62,7 @@ public enum HashEmbedding {
         return sum
     }
 
-    static func fnv1a(_ text: String) -> UInt64 {
+    public static func fnv1a(_ text: String) -> UInt64 {
         self.fnv1a(text.utf8, from: 0xcbf2_9ce4_8422_2325)
     }
 

@@ -12,7 +12,7 @@ import Testing
 @Suite struct TradeDeskClientTests {
     let logger = Logger(label: "test")
 
-    func client(_ base: String, _ ttd: FakeTradeDesk, tokens: PlatformTokens = PlatformTokens(), password: String? = nil) -> TradeDeskClient {
+    func client(_ base: String, _ ttd: FakeTradeDesk, tokens: OAuthTokenCache = OAuthTokenCache(), password: String? = nil) -> TradeDeskClient {
         TradeDeskClient(
             baseURL: base, providerID: "audiencehub", credentials: ["login": ttd.login, "password": password ?? ttd.password], tokens: tokens,
             http: PlatformHTTP(policy: RetryPolicy(baseDelay: .milliseconds(5)), timeout: .seconds(5)), logger: self.logger
@@ -55,7 +55,7 @@ import Testing
     @Test func theTokenIsSharedUntilItExpiresThenRenewedOnce() async throws {
         let ttd = FakeTradeDesk()
         try await ttd.run { base in
-            let tokens = PlatformTokens()
+            let tokens = OAuthTokenCache()
             #expect(await self.client(base, ttd, tokens: tokens).testConnection().success)
             #expect(await self.client(base, ttd, tokens: tokens).testConnection().success)
             #expect(ttd.tokensIssued == 1)
@@ -63,7 +63,7 @@ import Testing
             #expect(await self.client(base, ttd, tokens: tokens).testConnection().success)
             #expect(ttd.tokensIssued == 2)
 
-            let refused = await self.client(base, ttd, tokens: PlatformTokens(), password: "wrong-password-42").testConnection()
+            let refused = await self.client(base, ttd, tokens: OAuthTokenCache(), password: "wrong-password-42").testConnection()
             #expect(refused.code == "unauthorized")
             #expect(refused.error?.contains("Invalid login or password") == true)
             #expect(refused.error?.contains("wrong-password-42") == false)

@@ -22,9 +22,9 @@ import Testing
 
     @Test func theEncoderWritesWhatTheDecoderReads() throws {
         let status = try GatewayClient.decode(SyncRunStatus.self, status: 200, body: Data(Self.statusJSON.utf8))
-        let json = try APIJSON.encoder.encode(status)
+        let json = try JSONCoding.encoder.encode(status)
         #expect(String(decoding: json, as: UTF8.self).contains(#""startedAt":"2025-01-01T00:00:00.250Z""#))
-        #expect(try APIJSON.decoder.decode(SyncRunStatus.self, from: json) == status)
+        #expect(try JSONCoding.decoder.decode(SyncRunStatus.self, from: json) == status)
     }
 
     @Test func anErrorEnvelopeBecomesItsCodeMessageAndDetails() throws {

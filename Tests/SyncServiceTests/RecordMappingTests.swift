@@ -79,11 +79,10 @@ import Testing
         #expect(page.nextCursor == "40")
         let last = try SourcePage(["data": ["segments": []], "paging": ["next": ""]], config: config)
         #expect(last.nextCursor == nil)
-        #expect(throws: PageError.self) { try SourcePage(["results": []], config: config) }
-        do {
-            _ = try SourcePage(["results": []], config: config)
-        } catch {
-            #expect(error.message.contains("Response path returned no records"))
+        #expect {
+            try SourcePage(["results": []], config: config)
+        } throws: { error in
+            (error as? PageError)?.message.contains("Response path returned no records") == true
         }
         #expect(throws: PageError.self) { try SourcePage(["data": ["segments": ["a": 1]]], config: config) }
     }

@@ -45,11 +45,11 @@ public final class FakeCustomPlatform: Sendable {
         let router = Router()
         let platform = self
         router.add(middleware: FaultMiddleware(platform: platform))
-        router.get("health") { _, _ in Self.json(["status": "ok"]) }
+        router.get("health") { _, _ in FakeJSON.response(["status": "ok"]) }
         router.post("segments") { request, _ -> Response in
-            let fields = try await Self.body(request)
-            guard let name = fields["name"] as? String, !name.isEmpty else { return Self.json(["message": "name is required"], status: .unprocessableContent) }
-            if name.contains("REJECT") { return Self.json(["message": "segment name '\(name)' is not allowed"], status: .unprocessableContent) }
+            let fields = try await FakeJSON.body(request)
+            guard let name = fields["name"] as? String, !name.isEmpty else { return FakeJSON.response(["message": "name is required"], status: .unprocessableContent) }
+            if name.contains("REJECT") { return FakeJSON.response(["message": "segment name '\(name)' is not allowed"], status: .unprocessableContent) }
             let segment = platform.state.withLock { state -> Segment in
                 let segment = Segment(
                     id: "seg-\(state.nextID)", name: name, description: fields["description"] as? String ?? "", price: fields["price"] as? Double,
@@ -59,11 +59,11 @@ public final class FakeCustomPlatform: Sendable {
                 state.segments[segment.id] = segment
                 return segment
             }
-            return Self.json(["id": segment.id], status: .created)
+            return FakeJSON.response(["id": segment.id], status: .created)
         }
         router.put("segments/{id}") { request, context -> Response in
             let id = try context.parameters.require("id")
-            let fields = try await Self.body(request)
+            let fields = try await FakeJSON.body(request)
             let found = platform.state.withLock { state -> Bool in
                 guard var segment = state.segments[id] else { return false }
                 segment.name = fields["name"] as? String ?? segment.name
@@ -72,12 +72,12 @@ public final class FakeCustomPlatform: Sendable {
                 state.segments[id] = segment
                 return true
             }
-            return found ? Self.json(["id": id]) : Self.json(["message": "no segment \(id)"], status: .notFound)
+            return found ? FakeJSON.response(["id": id]) : FakeJSON.response(["message": "no segment \(id)"], status: .notFound)
         }
         router.get("segments/{id}") { _, context -> Response in
             let id = try context.parameters.require("id")
-            guard let segment = platform.state.withLock({ $0.segments[id] }) else { return Self.json(["message": "no segment \(id)"], status: .notFound) }
-            return Self.json(["id": segment.id, "name": segment.name, "status": segment.status])
+            guard let segment = platform.state.withLock({ $0.segments[id] }) else { return FakeJSON.response(["message": "no segment \(id)"], status: .notFound) }
+            return FakeJSON.response(["id": segment.id, "name": segment.name, "status": segment.status])
         }
         router.delete("segments/{id}") { _, context -> Response in
             let id = try context.parameters.require("id")
@@ -86,7 +86,7 @@ public final class FakeCustomPlatform: Sendable {
                 state.segments[id]?.status = "inactive"
                 return true
             }
-            return found ? Self.json(["id": id, "status": "inactive"]) : Self.json(["message": "no segment \(id)"], status: .notFound)
+            return found ? FakeJSON.response(["id": id, "status": "inactive"]) : FakeJSON.response(["message": "no segment \(id)"], status: .notFound)
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         return try await app.test(.live) { client in
@@ -111,25 +111,15 @@ public final class FakeCustomPlatform: Sendable {
                 return (false, false)
             }
             guard request.headers[.authorization] == "Bearer \(self.platform.token)" else {
-                return FakeCustomPlatform.json(["message": "invalid token"], status: .unauthorized)
+                return FakeJSON.response(["message": "invalid token"], status: .unauthorized)
             }
             if rateLimited {
-                var response = FakeCustomPlatform.json(["message": "slow down"], status: .tooManyRequests)
+                var response = FakeJSON.response(["message": "slow down"], status: .tooManyRequests)
                 response.headers[.retryAfter] = "0"
                 return response
             }
-            if failing { return FakeCustomPlatform.json(["message": "temporarily unavailable"], status: .serviceUnavailable) }
+            if failing { return FakeJSON.response(["message": "temporarily unavailable"], status: .serviceUnavailable) }
             return try await next(request, context)
         }
-    }
-
-    static func body(_ request: Request) async throws -> [String: Any] {
-        let buffer = try await request.body.collect(upTo: 1 << 20)
-        return (try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))) as? [String: Any] ?? [:]
-    }
-
-    static func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

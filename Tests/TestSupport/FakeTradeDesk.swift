@@ -44,22 +44,22 @@ public final class FakeTradeDesk: Sendable {
         let router = Router()
         let ttd = self
         router.post("v3/authentication") { request, _ -> Response in
-            let fields = try await Self.body(request)
+            let fields = try await FakeJSON.body(request)
             guard fields["Login"] as? String == ttd.login, fields["Password"] as? String == ttd.password else {
-                return Self.json(["Message": "Invalid login or password"], status: .unauthorized)
+                return FakeJSON.response(["Message": "Invalid login or password"], status: .unauthorized)
             }
             let token = ttd.state.withLock { state -> String in
                 state.tokensIssued += 1
                 state.token = "ttd-token-\(state.tokensIssued + 1)"
                 return state.token
             }
-            return Self.json(["Token": token])
+            return FakeJSON.response(["Token": token])
         }
         router.post("v3/thirdpartydata") { request, _ -> Response in
             if let refused = ttd.refuse(request) { return refused }
-            let fields = try await Self.body(request)
+            let fields = try await FakeJSON.body(request)
             guard let id = fields["ProviderElementId"] as? String, let name = fields["DisplayName"] as? String else {
-                return Self.json(["Message": "ProviderElementId and DisplayName are required"], status: .badRequest)
+                return FakeJSON.response(["Message": "ProviderElementId and DisplayName are required"], status: .badRequest)
             }
             let created = ttd.state.withLock { state -> Bool in
                 guard state.elements[id] == nil else { return false }
@@ -69,12 +69,12 @@ public final class FakeTradeDesk: Sendable {
                 )
                 return true
             }
-            return created ? Self.json(["ProviderElementId": id]) : Self.json(["Message": "Element \(id) already exists"], status: .badRequest)
+            return created ? FakeJSON.response(["ProviderElementId": id]) : FakeJSON.response(["Message": "Element \(id) already exists"], status: .badRequest)
         }
         router.put("v3/thirdpartydata") { request, _ -> Response in
             if let refused = ttd.refuse(request) { return refused }
-            let fields = try await Self.body(request)
-            guard let id = fields["ProviderElementId"] as? String else { return Self.json(["Message": "ProviderElementId is required"], status: .badRequest) }
+            let fields = try await FakeJSON.body(request)
+            guard let id = fields["ProviderElementId"] as? String else { return FakeJSON.response(["Message": "ProviderElementId is required"], status: .badRequest) }
             let found = ttd.state.withLock { state -> Bool in
                 guard var element = state.elements[id] else { return false }
                 element.name = fields["DisplayName"] as? String ?? element.name
@@ -84,22 +84,22 @@ public final class FakeTradeDesk: Sendable {
                 state.elements[id] = element
                 return true
             }
-            return found ? Self.json(["ProviderElementId": id]) : Self.json(["Message": "No element \(id)"], status: .notFound)
+            return found ? FakeJSON.response(["ProviderElementId": id]) : FakeJSON.response(["Message": "No element \(id)"], status: .notFound)
         }
         router.post("v3/thirdpartydata/query") { request, _ -> Response in
             if let refused = ttd.refuse(request) { return refused }
-            let fields = try await Self.body(request)
+            let fields = try await FakeJSON.body(request)
             let wanted = fields["ProviderElementId"] as? String
             let result = ttd.state.withLock { state in
                 state.elements.values.filter { wanted == nil || $0.id == wanted }.sorted { $0.id < $1.id }.prefix(1).map {
                     ["ProviderElementId": $0.id, "ParentElementId": $0.parent, "DisplayName": $0.name, "Buyable": $0.buyable] as [String: Any]
                 }
             }
-            return Self.json(["Result": result, "ResultCount": result.count])
+            return FakeJSON.response(["Result": result, "ResultCount": result.count])
         }
         router.post("v3/datarate/batch") { request, _ -> Response in
             if let refused = ttd.refuse(request) { return refused }
-            let fields = try await Self.body(request)
+            let fields = try await FakeJSON.body(request)
             let batch = ttd.state.withLock { state -> Int in
                 for rate in fields["DataRates"] as? [[String: Any]] ?? [] {
                     if let id = rate["ProviderElementId"] as? String, let cpm = rate["CPMRate"] as? [String: Any], let amount = cpm["Amount"] as? Double {
@@ -109,11 +109,11 @@ public final class FakeTradeDesk: Sendable {
                 state.batches += 1
                 return state.batches
             }
-            return Self.json(["BatchId": "batch-\(batch)"])
+            return FakeJSON.response(["BatchId": "batch-\(batch)"])
         }
         router.get("v3/datarate/batch/{id}") { request, _ -> Response in
             if let refused = ttd.refuse(request) { return refused }
-            return Self.json(["Status": "Complete"])
+            return FakeJSON.response(["Status": "Complete"])
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         return try await app.test(.live) { client in
@@ -123,18 +123,8 @@ public final class FakeTradeDesk: Sendable {
 
     private func refuse(_ request: Request) -> Response? {
         guard let field = HTTPField.Name("TTD-Auth"), request.headers[field] == self.currentToken else {
-            return Self.json(["Message": "Authentication token is invalid or expired"], status: .unauthorized)
+            return FakeJSON.response(["Message": "Authentication token is invalid or expired"], status: .unauthorized)
         }
         return nil
-    }
-
-    static func body(_ request: Request) async throws -> [String: Any] {
-        let buffer = try await request.body.collect(upTo: 1 << 20)
-        return (try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))) as? [String: Any] ?? [:]
-    }
-
-    static func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -14,19 +14,9 @@ struct CustomAPIClient: PlatformClient {
 
     init(baseURL: String, authType: AuthType, credentials: [String: String], http: PlatformHTTP, logger: Logger) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.authHeaders = Self.headers(authType, credentials)
+        self.authHeaders = InboundAuth.headers(authType, credentials: credentials)
         self.http = http
         self.logger = logger
-    }
-
-    static func headers(_ type: AuthType, _ credentials: [String: String]) -> [(String, String)] {
-        switch type {
-        case .none, .oauth2: return []
-        case .bearer: return [("Authorization", "Bearer \(credentials["token"] ?? credentials["api_key"] ?? "")")]
-        case .apiKey: return [("X-API-Key", credentials["api_key"] ?? "")]
-        case .basic: return [("Authorization", "Basic \(Data("\(credentials["username"] ?? ""):\(credentials["password"] ?? "")".utf8).base64EncodedString())")]
-        case .header: return credentials.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        }
     }
 
     func testConnection() async -> ConnectionTestResult {

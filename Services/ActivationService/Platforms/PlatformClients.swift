@@ -7,7 +7,7 @@ struct PlatformClients: Sendable {
     static let tradeDeskAPI = "https://api.thetradedesk.com"
 
     let http: PlatformHTTP
-    let tokens: PlatformTokens
+    let tokens: OAuthTokenCache
 
     func client(for secrets: ConnectionSecrets, logger: Logger) throws -> (any PlatformClient)? {
         let connection = secrets.connection

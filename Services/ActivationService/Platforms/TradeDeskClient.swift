@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import NIOHTTP1
 import SharedModels
-import Synchronization
 
 /// The Trade Desk: segments are third-party data elements of the connection's provider. A name's path ("Auto > EV >
 /// Tesla Model 3 Buyers") is a hierarchy of elements under ROOT; the leaf's `ProviderElementId` is our topic's key,
@@ -15,7 +14,7 @@ struct TradeDeskClient: PlatformClient {
     let baseURL: String
     let providerID: String
     let credentials: [String: String]
-    let tokens: PlatformTokens
+    let tokens: OAuthTokenCache
     let http: PlatformHTTP
     let logger: Logger
 
@@ -150,7 +149,7 @@ struct TradeDeskClient: PlatformClient {
         guard (200..<300).contains(answer.status), case .object(let fields)? = answer.json, case .string(let token)? = fields["Token"] else {
             throw PlatformError(code: "unauthorized", message: "Authentication failed: \(answer.platformMessage)", status: answer.status)
         }
-        self.tokens.store(token, for: key, lifetime: 1440 * 60)
+        self.tokens.store(token, expiresIn: 1440 * 60, for: key)
         return token
     }
 
@@ -170,23 +169,5 @@ struct TradeDeskClient: PlatformClient {
             String(level.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
         }.joined(separator: ".")
         return String(("ah." + slug).prefix(Self.maxElementID))
-    }
-}
-
-/// Platform tokens shared by every push of a process, kept until shortly before they expire.
-final class PlatformTokens: Sendable {
-    private let entries = Mutex<[String: (token: String, expires: ContinuousClock.Instant)]>([:])
-
-    init() {}
-
-    func token(for key: String) -> String? {
-        self.entries.withLock { entries in
-            guard let entry = entries[key], entry.expires > .now + .seconds(60) else { return nil }
-            return entry.token
-        }
-    }
-
-    func store(_ token: String, for key: String, lifetime seconds: Int) {
-        self.entries.withLock { $0[key] = (token, .now + .seconds(seconds)) }
     }
 }

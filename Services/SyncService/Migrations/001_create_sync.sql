@@ -11,7 +11,6 @@ CREATE TABLE sync_runs (
     sync_mode text NOT NULL DEFAULT 'full' CHECK (sync_mode IN ('full', 'incremental')),
     status text NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed', 'cancelled')),
     stage text NOT NULL DEFAULT 'counting',
-    cancel_requested boolean NOT NULL DEFAULT false,
     -- A full re-sync that ignores the incremental mark (POST /api/sync with force).
     force boolean NOT NULL DEFAULT false,
     -- Read from the connection when the run is prepared (a queued job has none yet).

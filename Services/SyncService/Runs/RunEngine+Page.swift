@@ -83,7 +83,7 @@ extension RunEngine {
             "sync page committed",
             metadata: [
                 "page": "\(number)", "records": "\(summary.records)", "new": "\(summary.new)", "errors": "\(summary.errors)",
-                "fetch_ms": "\(Self.milliseconds(fetched - started))", "ingest_ms": "\(Self.milliseconds(ingested - fetched))",
+                "fetch_ms": "\((fetched - started).milliseconds)", "ingest_ms": "\((ingested - fetched).milliseconds)",
             ]
         )
         return summary

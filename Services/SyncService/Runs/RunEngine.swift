@@ -149,29 +149,12 @@ struct RunEngine: Sendable {
         )
     }
 
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-    }
-
     /// Identifies a page by its size and its first and last records, to notice an API that repeats a page.
     static func fingerprint(_ records: [JSONValue]) -> String? {
         guard let first = records.first, let last = records.last else { return nil }
-        var hasher = FNV1a()
-        hasher.add(RecordMapper.raw(first))
-        hasher.add(RecordMapper.raw(last))
-        return "\(records.count):\(String(hasher.value, radix: 16))"
-    }
-}
-
-/// A hash that is the same in every process (Swift's `Hasher` is seeded per process).
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add(_ text: String) {
-        for byte in text.utf8 {
-            self.value ^= UInt64(byte)
-            self.value &*= 0x0000_0100_0000_01b3
-        }
+        // FNV-1a, the same in every process (Swift's `Hasher` is seeded per process).
+        let hash = HashEmbedding.fnv1a(RecordMapper.raw(first) + "\n" + RecordMapper.raw(last))
+        return "\(records.count):\(String(hash, radix: 16))"
     }
 }
 

@@ -23,7 +23,6 @@ struct RunRecord: Sendable {
     var syncMode: String
     var status: SyncRunStatus.State
     var stage: String
-    var cancelRequested: Bool
     var force: Bool
     var pageSize: Int?
     var totalItems: Int?
@@ -48,7 +47,7 @@ struct RunRecord: Sendable {
     var completedAt: Date?
 
     static let columns = """
-        id, org_id, connection_id, actor_id, kind, mode, sync_mode, status, stage, cancel_requested, force, page_size, total_items, next_page,
+        id, org_id, connection_id, actor_id, kind, mode, sync_mode, status, stage, force, page_size, total_items, next_page,
         next_offset, next_cursor, last_page_hash, processed_pages, failed_pages, fetched_count, new_count, adopted_count, duplicate_count,
         error_count, watermark_from, watermark_seen, message, error_code, retry_after, started_at, updated_at, completed_at
         """
@@ -72,7 +71,6 @@ struct RunRecord: Sendable {
         self.syncMode = try text("sync_mode")
         self.status = status
         self.stage = try text("stage")
-        self.cancelRequested = try cells["cancel_requested"].decode(Bool.self, context: .default)
         self.force = try cells["force"].decode(Bool.self, context: .default)
         self.pageSize = try optionalInt("page_size")
         self.totalItems = try optionalInt("total_items")

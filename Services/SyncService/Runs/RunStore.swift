@@ -102,7 +102,7 @@ struct RunStore: Sendable {
     func cancel(_ id: RunID, orgID: OrgID, logger: Logger) async throws -> RunRecord {
         let rows = try await self.client.query(
             """
-            UPDATE sync_runs SET status = 'cancelled', stage = 'done', cancel_requested = true, completed_at = now(), updated_at = now()
+            UPDATE sync_runs SET status = 'cancelled', stage = 'done', completed_at = now(), updated_at = now()
             WHERE id = \(id.rawValue) AND org_id = \(orgID.rawValue) AND status IN ('queued', 'running')
             RETURNING \(unescaped: RunRecord.columns)
             """,

@@ -56,12 +56,11 @@ struct Ingester: Sendable {
         }
         let written = clock.now
         for (id, normalizedName) in added { self.catalog.add(id, normalizedName: normalizedName) }
-        func milliseconds(_ duration: Duration) -> Logger.MetadataValue { "\(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)" }
         logger.info(
             "records ingested",
             metadata: [
-                "dedup_ms": milliseconds(planned - started), "classify_ms": milliseconds(classified - planned),
-                "write_ms": milliseconds(written - classified), "index_ms": milliseconds(clock.now - written),
+                "dedup_ms": "\((planned - started).milliseconds)", "classify_ms": "\((classified - planned).milliseconds)",
+                "write_ms": "\((written - classified).milliseconds)", "index_ms": "\((clock.now - written).milliseconds)",
                 "source": "\(page.source)", "run_id": "\(page.key?.runID.rawValue ?? "-")", "page": "\(page.key?.pageNumber ?? 0)",
                 "replayed": "\(result.replayed)", "new": "\(result.count(.new))", "adopted": "\(result.count(.adopted))",
                 "duplicate": "\(result.count(.duplicate))", "error": "\(result.count(.error))",
