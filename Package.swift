@@ -155,7 +155,10 @@ let package = Package(
         .executableTarget(
             name: "DedupBench", dependencies: ["Dedup", "SharedModels"], path: "Benchmarks/DedupBench", swiftSettings: swiftSettings
         ),
-        serviceTarget("ActivationService", extra: ["Connectors", .product(name: "AsyncHTTPClient", package: "async-http-client")], resources: []),
+        serviceTarget(
+            "ActivationService",
+            extra: ["Connectors", .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "CLI",
             dependencies: [

@@ -27,8 +27,10 @@ import Testing
             let client = self.client(base)
             let id = try await client.createSegment(
                 CreateSegmentParams(key: "ot_test", name: "Auto > EV > Tesla Buyers", description: "EV intenders", cpmCents: 250, currency: "USD")
-            )
+            ).id
             #expect(platform.segments.first?.price == 2.5)
+            #expect(try await client.findSegment(key: "ot_test", name: "")?.id == id)
+            #expect(try await client.findSegment(key: "ot_other", name: "") == nil)
             try await client.updateSegment(id, UpdateSegmentParams(name: "Auto > EV > Tesla Model 3 Buyers", description: "EV", cpmCents: 175))
             #expect(try await client.getSegment(id) == PlatformSegment(id: id, name: "Auto > EV > Tesla Model 3 Buyers", status: "active"))
             #expect(platform.segments.first?.price == 1.75)
@@ -44,7 +46,7 @@ import Testing
         try await platform.run { base in
             let client = self.client(base)
             platform.rateLimitNext(4)
-            let id = try await client.createSegment(CreateSegmentParams(key: "ot_test", name: "A", description: "", cpmCents: 100, currency: "USD"))
+            let id = try await client.createSegment(CreateSegmentParams(key: "ot_test", name: "A", description: "", cpmCents: 100, currency: "USD")).id
             #expect(platform.calls == 5)
             platform.failNext(2)
             try await client.updateSegment(id, UpdateSegmentParams(name: "B", description: "", cpmCents: nil))
@@ -111,7 +113,7 @@ import Testing
                 let custom = try await test(.customAPI, config: ["api_base_url": .string(base)])
                 #expect(custom.success)
                 let liveRamp = try await test(.liveramp, config: ["currency": "USD"])
-                #expect(liveRamp.code == "not_supported")
+                #expect(liveRamp.code == "invalid_config")
             }
         }
     }

@@ -23,10 +23,11 @@ import Testing
         let ttd = FakeTradeDesk()
         try await ttd.run { base in
             let client = self.client(base, ttd)
-            let id = try await client.createSegment(
+            let created = try await client.createSegment(
                 CreateSegmentParams(key: "ot_01abc", name: "Auto > EV > Tesla Model 3 Buyers", description: "EV intenders", cpmCents: 325, currency: "USD")
             )
-            #expect(id == "ot_01abc")
+            #expect(created == CreatedSegment(id: "ot_01abc", state: .active))
+            let id = created.id
             let elements = ttd.elements
             #expect(elements["ah.auto"]?.parent == "ROOT")
             #expect(elements["ah.auto"]?.buyable == false)

@@ -6,15 +6,18 @@ import NIOCore
 import Synchronization
 
 /// A custom REST DSP, for tests only, in the custom-connectors seed's shape: `GET /health`, `POST /segments`
-/// (`{name, description, price, currency}` → `{id}`), `PUT`/`GET`/`DELETE /segments/:id`. It demands
-/// `Authorization: Bearer <token>` and can fail the way platforms do: 429 with Retry-After or 503 for the next
-/// calls, and a 422 `{"message"}` for any segment whose name contains "REJECT".
+/// (`{external_id, name, description, price, currency}` → `{id}`), `PUT`/`GET`/`DELETE /segments/:id` and
+/// `GET /segments?external_id=`. It demands `Authorization: Bearer <token>` and can fail the way platforms do: 429
+/// with Retry-After or 503 for the next calls, slow answers, and a 422 `{"message"}` for any segment whose name
+/// contains "REJECT" (or every segment, once told to reject all).
 public final class FakeCustomPlatform: Sendable {
     public struct Segment: Sendable, Equatable {
         public var id: String
+        public var externalID: String?
         public var name: String
         public var description: String
         public var price: Double?
+        public var currency: String?
         public var status: String
     }
 
@@ -23,7 +26,11 @@ public final class FakeCustomPlatform: Sendable {
         var nextID = 1
         var rateLimitNext = 0
         var failNext = 0
+        var delayNext = 0
+        var delay = Duration.zero
+        var rejectAll = false
         var calls = 0
+        var writes = 0
     }
 
     public let token: String
@@ -35,11 +42,22 @@ public final class FakeCustomPlatform: Sendable {
 
     public var segments: [Segment] { self.state.withLock { Array($0.segments.values).sorted { $0.id < $1.id } } }
     public var calls: Int { self.state.withLock { $0.calls } }
+    /// Creates, updates and deactivations that reached a segment.
+    public var writes: Int { self.state.withLock { $0.writes } }
 
     /// The next `count` calls answer 429 with `Retry-After: 0`.
     public func rateLimitNext(_ count: Int) { self.state.withLock { $0.rateLimitNext = count } }
     /// The next `count` calls answer 503.
     public func failNext(_ count: Int) { self.state.withLock { $0.failNext = count } }
+    /// The next `count` calls are answered after `delay`.
+    public func delayNext(_ count: Int, by delay: Duration) {
+        self.state.withLock {
+            $0.delayNext = count
+            $0.delay = delay
+        }
+    }
+    /// Every create and update answers 422 while this is set.
+    public func rejectAll(_ reject: Bool) { self.state.withLock { $0.rejectAll = reject } }
 
     public func run<T: Sendable>(_ body: @escaping @Sendable (String) async throws -> T) async throws -> T {
         let router = Router()
@@ -49,13 +67,14 @@ public final class FakeCustomPlatform: Sendable {
         router.post("segments") { request, _ -> Response in
             let fields = try await FakeJSON.body(request)
             guard let name = fields["name"] as? String, !name.isEmpty else { return FakeJSON.response(["message": "name is required"], status: .unprocessableContent) }
-            if name.contains("REJECT") { return FakeJSON.response(["message": "segment name '\(name)' is not allowed"], status: .unprocessableContent) }
+            if let rejection = platform.rejection(name) { return rejection }
             let segment = platform.state.withLock { state -> Segment in
                 let segment = Segment(
-                    id: "seg-\(state.nextID)", name: name, description: fields["description"] as? String ?? "", price: fields["price"] as? Double,
-                    status: "active"
+                    id: "seg-\(state.nextID)", externalID: fields["external_id"] as? String, name: name, description: fields["description"] as? String ?? "",
+                    price: fields["price"] as? Double, currency: fields["currency"] as? String, status: "active"
                 )
                 state.nextID += 1
+                state.writes += 1
                 state.segments[segment.id] = segment
                 return segment
             }
@@ -64,15 +83,24 @@ public final class FakeCustomPlatform: Sendable {
         router.put("segments/{id}") { request, context -> Response in
             let id = try context.parameters.require("id")
             let fields = try await FakeJSON.body(request)
+            if let rejection = platform.rejection(fields["name"] as? String ?? "") { return rejection }
             let found = platform.state.withLock { state -> Bool in
                 guard var segment = state.segments[id] else { return false }
                 segment.name = fields["name"] as? String ?? segment.name
                 segment.description = fields["description"] as? String ?? segment.description
                 segment.price = fields["price"] as? Double ?? segment.price
+                segment.currency = fields["currency"] as? String ?? segment.currency
+                segment.status = "active"
+                state.writes += 1
                 state.segments[id] = segment
                 return true
             }
             return found ? FakeJSON.response(["id": id]) : FakeJSON.response(["message": "no segment \(id)"], status: .notFound)
+        }
+        router.get("segments") { request, _ -> Response in
+            let key = request.uri.queryParameters.get("external_id")
+            let found = platform.state.withLock { state in state.segments.values.filter { key == nil || $0.externalID == key }.sorted { $0.id < $1.id } }
+            return FakeJSON.response(["data": found.map { ["id": $0.id, "name": $0.name, "status": $0.status] }])
         }
         router.get("segments/{id}") { _, context -> Response in
             let id = try context.parameters.require("id")
@@ -84,6 +112,7 @@ public final class FakeCustomPlatform: Sendable {
             let found = platform.state.withLock { state -> Bool in
                 guard state.segments[id] != nil else { return false }
                 state.segments[id]?.status = "inactive"
+                state.writes += 1
                 return true
             }
             return found ? FakeJSON.response(["id": id, "status": "inactive"]) : FakeJSON.response(["message": "no segment \(id)"], status: .notFound)
@@ -94,10 +123,21 @@ public final class FakeCustomPlatform: Sendable {
         }
     }
 
+    private func rejection(_ name: String) -> Response? {
+        guard name.contains("REJECT") || self.state.withLock({ $0.rejectAll }) else { return nil }
+        return FakeJSON.response(["message": "segment name '\(name)' is not allowed"], status: .unprocessableContent)
+    }
+
     struct FaultMiddleware: RouterMiddleware {
         let platform: FakeCustomPlatform
 
         func handle(_ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response) async throws -> Response {
+            let delay = self.platform.state.withLock { state -> Duration in
+                guard state.delayNext > 0 else { return .zero }
+                state.delayNext -= 1
+                return state.delay
+            }
+            if delay > .zero { try await Task.sleep(for: delay) }
             let (rateLimited, failing) = self.platform.state.withLock { state -> (Bool, Bool) in
                 state.calls += 1
                 if state.rateLimitNext > 0 {

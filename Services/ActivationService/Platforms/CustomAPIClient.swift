@@ -5,7 +5,8 @@ import NIOHTTP1
 import SharedModels
 
 /// A custom REST platform, in the seed's shape: `GET /health`, `POST /segments`, `PUT /segments/:id`,
-/// `DELETE /segments/:id`, `GET /segments/:id`, with bearer, api_key, header or basic auth.
+/// `DELETE /segments/:id`, `GET /segments/:id`, with bearer, api_key, header or basic auth. A create also sends our
+/// key as `external_id`, and `GET /segments?external_id=` finds what an ambiguous create may have made.
 struct CustomAPIClient: PlatformClient {
     let baseURL: String
     let authHeaders: [(String, String)]
@@ -34,9 +35,9 @@ struct CustomAPIClient: PlatformClient {
         }
     }
 
-    func createSegment(_ segment: CreateSegmentParams) async throws -> String {
+    func createSegment(_ segment: CreateSegmentParams) async throws -> CreatedSegment {
         var body: [String: JSONValue] = [
-            "name": .string(segment.name), "description": .string(segment.description), "price": .number(Double(segment.cpmCents) / 100),
+            "external_id": .string(segment.key), "name": .string(segment.name), "description": .string(segment.description), "price": .number(Double(segment.cpmCents) / 100),
             "currency": .string(segment.currency),
         ]
         if let location = segment.dataSourceLocation { body["data_source_location"] = .string(location) }
@@ -44,12 +45,13 @@ struct CustomAPIClient: PlatformClient {
         guard case .object(let fields)? = answer.json, let id = fields["id"].flatMap(Self.text) else {
             throw PlatformError(code: "invalid_response", message: "Create segment: the platform answered no segment id", status: answer.status)
         }
-        return id
+        return CreatedSegment(id: id, state: .active)
     }
 
     func updateSegment(_ id: String, _ segment: UpdateSegmentParams) async throws {
         var body: [String: JSONValue] = ["name": .string(segment.name), "description": .string(segment.description)]
         if let cents = segment.cpmCents { body["price"] = .number(Double(cents) / 100) }
+        if let currency = segment.currency { body["currency"] = .string(currency) }
         _ = try await self.call(.PUT, "/segments/\(Self.escape(id))", body: .object(body), idempotent: true, what: "Update segment")
     }
 
@@ -66,7 +68,26 @@ struct CustomAPIClient: PlatformClient {
         guard case .object(let fields)? = answer.json, let found = fields["id"].flatMap(Self.text) else {
             throw PlatformError(code: "invalid_response", message: "Get segment: the platform answered no segment", status: answer.status)
         }
-        return PlatformSegment(id: found, name: fields["name"].flatMap(Self.text) ?? "", status: fields["status"].flatMap(Self.text) ?? "unknown")
+        return Self.segment(fields, id: found)
+    }
+
+    func findSegment(key: String, name: String) async throws -> PlatformSegment? {
+        let query = key.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? key
+        let answer = try await self.call(.GET, "/segments?external_id=\(query)", body: nil, idempotent: true, what: "Find segment")
+        let found: [JSONValue]
+        switch answer.json {
+        case .array(let items)?: found = items
+        case .object(let fields)?: if case .array(let items)? = fields["data"] { found = items } else { found = [] }
+        default: found = []
+        }
+        for case .object(let fields) in found {
+            if let id = fields["id"].flatMap(Self.text) { return Self.segment(fields, id: id) }
+        }
+        return nil
+    }
+
+    private static func segment(_ fields: [String: JSONValue], id: String) -> PlatformSegment {
+        PlatformSegment(id: id, name: fields["name"].flatMap(Self.text) ?? "", status: fields["status"].flatMap(Self.text) ?? "unknown")
     }
 
     private func call(

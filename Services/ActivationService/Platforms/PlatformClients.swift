@@ -22,8 +22,12 @@ struct PlatformClients: Sendable {
                 baseURL: config.apiBaseURL ?? Self.tradeDeskAPI, providerID: provider, credentials: secrets.credentials, tokens: self.tokens,
                 http: self.http, logger: logger
             )
-        case .liveramp, .indexexchange:
-            return nil
+        case .liveramp:
+            // Always a client: a missing lr_org_id or seller_name fails its calls with `invalid_config`.
+            return LiveRampClient(config: config, credentials: secrets.credentials, tokens: self.tokens, http: self.http, logger: logger)
+        case .indexexchange:
+            // Always a client: missing credentials fail its calls with `unauthorized`.
+            return IndexExchangeClient(config: config, credentials: secrets.credentials, http: self.http, logger: logger)
         }
     }
 }

@@ -29,7 +29,7 @@ struct TradeDeskClient: PlatformClient {
         }
     }
 
-    func createSegment(_ segment: CreateSegmentParams) async throws -> String {
+    func createSegment(_ segment: CreateSegmentParams) async throws -> CreatedSegment {
         let path = Self.path(segment.name)
         var parent = "ROOT"
         for depth in path.indices.dropLast() {
@@ -43,7 +43,7 @@ struct TradeDeskClient: PlatformClient {
             "Description": .string(segment.description), "Buyable": true,
         ])
         try await self.rate(leaf, cents: segment.cpmCents, currency: segment.currency)
-        return leaf
+        return CreatedSegment(id: leaf, state: .active)
     }
 
     func updateSegment(_ id: String, _ segment: UpdateSegmentParams) async throws {
@@ -57,7 +57,7 @@ struct TradeDeskClient: PlatformClient {
             ]),
             what: "Update data element"
         )
-        if let cents = segment.cpmCents { try await self.rate(id, cents: cents, currency: nil) }
+        if let cents = segment.cpmCents { try await self.rate(id, cents: cents, currency: segment.currency) }
     }
 
     func deactivateSegment(_ id: String) async throws {
@@ -69,6 +69,11 @@ struct TradeDeskClient: PlatformClient {
         let name = element["DisplayName"].flatMap { if case .string(let text) = $0 { text } else { nil } } ?? ""
         let buyable = element["Buyable"] == .bool(true)
         return PlatformSegment(id: id, name: name, status: buyable ? "active" : "inactive")
+    }
+
+    /// The leaf's id is our key, so the key finds it.
+    func findSegment(key: String, name: String) async throws -> PlatformSegment? {
+        try await self.getSegment(String(key.prefix(Self.maxElementID)))
     }
 
     // MARK: Calls
