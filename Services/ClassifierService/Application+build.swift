@@ -18,5 +18,6 @@ func buildApplication(reader: ConfigReader, registry: PrometheusCollectorRegistr
     let templates = TemplateRepository(client: parts.postgres)
     ClassifyController(classifier: classifier, llm: llm, templates: templates).addRoutes(to: router)
     TemplatesController(repository: templates).addRoutes(to: router)
+    RenderController(repository: templates).addRoutes(to: router)
     return parts.makeApplication(router: router, migrations: try Migration.bundled(in: .module))
 }

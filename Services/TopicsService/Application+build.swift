@@ -27,6 +27,7 @@ func buildApplication(reader: ConfigReader, registry: PrometheusCollectorRegistr
         service: .activation, from: .topics, endpoints: try ServiceConfig.endpoints(of: .activation, reader: reader), token: parts.config.internalToken
     )
     ActivationStatusController(activations: activations).addRoutes(to: router)
+    ActivationSupportController(client: parts.postgres).addRoutes(to: router)
     let postgres = parts.postgres
     let logger = parts.logger
     return parts.makeApplication(router: router, migrations: try Migration.bundled(in: .module)) {

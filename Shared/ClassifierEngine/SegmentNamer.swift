@@ -28,6 +28,12 @@ package struct SegmentNamer: Sendable {
         self.fillPlatformOutputs(&classification)
     }
 
+    /// A segment's name and description under one template, as a push sends them.
+    package static func render(_ template: OutputTemplate, _ classification: Classification) -> (name: String, description: String) {
+        let renderer = TemplateRenderer(template)
+        return (renderer.name(classification), renderer.description(classification))
+    }
+
     /// Names from the custom templates, into `platform_outputs[key]`.
     package func fillPlatformOutputs(_ classification: inout Classification) {
         for renderer in self.custom {

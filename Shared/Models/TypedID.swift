@@ -51,6 +51,8 @@ public enum ConnectionKind: IDKind { public static let prefix = "conn" }
 public enum RunKind: IDKind { public static let prefix = "run" }
 public enum RequestKind: IDKind { public static let prefix = "req" }
 public enum HistoryKind: IDKind { public static let prefix = "hist" }
+public enum PushRunKind: IDKind { public static let prefix = "push" }
+public enum ActivationKind: IDKind { public static let prefix = "act" }
 
 public typealias OrgID = TypedID<OrgKind>
 public typealias UserID = TypedID<UserKind>
@@ -61,3 +63,5 @@ public typealias ConnectionID = TypedID<ConnectionKind>
 public typealias RunID = TypedID<RunKind>
 public typealias RequestID = TypedID<RequestKind>
 public typealias HistoryID = TypedID<HistoryKind>
+public typealias PushRunID = TypedID<PushRunKind>
+public typealias ActivationID = TypedID<ActivationKind>

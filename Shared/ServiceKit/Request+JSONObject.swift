@@ -14,4 +14,15 @@ extension Request {
         }
         return object
     }
+
+    /// The body decoded as `T` (internal routes' typed bodies, which may be larger than the context's default
+    /// upload limit); anything unreadable is a 400 `invalid_json`.
+    public func decodeJSON<T: Decodable>(_ type: T.Type, upTo maxBytes: Int) async throws -> T {
+        let buffer = try await self.body.collect(upTo: maxBytes)
+        do {
+            return try JSONCoding.decoder.decode(type, from: Data(buffer.readableBytesView))
+        } catch {
+            throw AppError.badRequest("invalid_json", "The body is not the JSON this route takes.")
+        }
+    }
 }

@@ -52,6 +52,13 @@ enum RouteTable {
         ProxiedRoute(method: .post, path: "/api/sync/cancel", service: .sync, access: .scope(.sync)),
         ProxiedRoute(method: .get, path: "/api/sync/schedules", service: .sync, access: .scope(.sync)),
         ProxiedRoute(method: .put, path: "/api/sync/schedules", service: .sync, access: .scope(.sync)),
+        // Push: client-orchestrated runs to an outbound connection, and the activations they leave.
+        ProxiedRoute(method: .post, path: "/api/connections/{id}/push/run", service: .activation, access: .scope(.activations)),
+        ProxiedRoute(method: .post, path: "/api/connections/{id}/push/run/{runId}/push", service: .activation, access: .scope(.activations)),
+        ProxiedRoute(method: .get, path: "/api/connections/{id}/push/run/{runId}/status", service: .activation, access: .scope(.activations)),
+        ProxiedRoute(method: .get, path: "/api/activations", service: .activation, access: .scope(.activations)),
+        ProxiedRoute(method: .post, path: "/api/activations/deactivate", service: .activation, access: .scope(.activations)),
+        ProxiedRoute(method: .post, path: "/api/activations/{id}/deactivate", service: .activation, access: .scope(.activations)),
         ProxiedRoute(method: .post, path: "/api/classify", service: .classifier, access: .scope(.classify)),
         // Output templates: reading with the classify scope, changing from an (owner or admin) session.
         ProxiedRoute(method: .get, path: "/api/output-templates", service: .classifier, access: .scope(.classify)),
