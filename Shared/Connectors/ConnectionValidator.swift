@@ -61,7 +61,7 @@ public enum ConnectionValidator {
         if let platform, let direction {
             canonical = ConfigValidator.validate(config, platform: platform, direction: direction, authType: authType, into: &errors)
         }
-        CredentialsValidator.validate(credentials, authType: authType, required: requireCredentials, field: credentialsKey, into: &errors)
+        CredentialsValidator.validate(credentials, platform: platform, authType: authType, required: requireCredentials, field: credentialsKey, into: &errors)
 
         guard errors.isEmpty, let name, let platform, let direction else {
             throw ConnectionValidationError(errors: errors.all)

@@ -2,12 +2,21 @@ import SharedModels
 
 /// What each auth type needs among the credentials. Values are never echoed in an error.
 enum CredentialsValidator {
-    static func validate(_ credentials: [String: String]?, authType: AuthType, required: Bool, field: String, into errors: inout FieldErrors) {
+    static func validate(
+        _ credentials: [String: String]?, platform: Platform?, authType: AuthType, required: Bool, field: String, into errors: inout FieldErrors
+    ) {
         guard let credentials else {
             if required && authType != .none { errors.add(field, "are required for auth type \(authType.rawValue)") }
             return
         }
         let has = { (key: String) in !(credentials[key] ?? "").isEmpty }
+        // Index Exchange takes files in S3-compatible storage: its credentials are an access key pair, whatever the auth type.
+        if platform == .indexexchange {
+            if !(has("access_key_id") || has("api_key")) || !has("secret_access_key") {
+                errors.add(field, "need access_key_id and secret_access_key (the storage's access key pair) for indexexchange")
+            }
+            return
+        }
         switch authType {
         case .none:
             if !credentials.isEmpty { errors.add(field, "must be empty for auth type none") }

@@ -128,6 +128,13 @@ import Testing
         #expect(self.errors(custom).map(\.field) == ["config.api_base_url"])
         let ix: [String: JSONValue] = ["name": "IX", "platform": "indexexchange", "direction": "outbound", "config": ["region": "us-east-1"]]
         #expect(self.errors(ix).map(\.field) == ["config.bucket"])
+        // Index Exchange's credentials are the storage's access key pair, whatever the auth type says.
+        var keyed = ix
+        keyed["config"] = ["bucket": "segments"]
+        keyed["credentials"] = ["access_key_id": "AKIA", "secret_access_key": "secret"]
+        #expect(self.errors(keyed).isEmpty)
+        keyed["credentials"] = ["api_key": "AKIA"]
+        #expect(self.errors(keyed).map(\.field) == ["credentials"])
     }
 
     @Test func bidirectionalAcceptsBothHalves() throws {

@@ -67,8 +67,11 @@ extension StackTests {
         return try created.decode(Connection.self).id
     }
 
-    /// Creates a push run and pushes batches until it is done, as the UI does; the final status and the batch calls made.
-    func pushToEnd(_ org: SyncOrg, _ connection: ConnectionID, _ ids: [String], extra: [String: JSONValue] = [:]) async throws -> (PushRunStatus, Int) {
+    /// Creates a push run and pushes batches until it is done, as the UI does; the final status and the batch calls
+    /// made. `between` runs after the first batch (to expire a token, say).
+    func pushToEnd(
+        _ org: SyncOrg, _ connection: ConnectionID, _ ids: [String], extra: [String: JSONValue] = [:], between: @Sendable () -> Void = {}
+    ) async throws -> (PushRunStatus, Int) {
         let base = LiveStack.gateway + "/api/connections/\(connection)/push/run"
         var body: [String: JSONValue] = ["topicIds": .array(ids.map(JSONValue.string))]
         body.merge(extra) { $1 }
@@ -82,6 +85,7 @@ extension StackTests {
             let batch = try await Exchange.send(.POST, "\(base)/\(status.runId)/push", headers: org.auth)
             try #require(batch.status == 200, "\(String(decoding: batch.body, as: UTF8.self))")
             status = try batch.decode(PushRunStatus.self)
+            if calls == 1 { between() }
         }
         let final = try await Exchange.send(.GET, "\(base)/\(status.runId)/status", headers: org.auth)
         return (try final.decode(PushRunStatus.self), calls)

@@ -5,7 +5,6 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import SharedModels
-import Synchronization
 
 /// LiveRamp's Data Seller API (Data Marketplace, developers.liveramp.com/data-seller-api): we sell each segment as a
 /// Data Marketplace segment.
@@ -206,13 +205,10 @@ struct LiveRampClient: PlatformClient {
     /// The cached token unless it is the one LiveRamp just refused; otherwise a new one, asked for once however many
     /// callers need it at the same time.
     private func token(replacing rejected: String?) async throws -> String {
-        let key = self.tokenKey
-        let usable = { @Sendable in self.tokens.token(for: key).flatMap { $0 == rejected ? nil : $0 } }
-        if let token = usable() { return token }
-        return try await TokenRequests.shared.token(for: key, cached: usable) { try await self.requestToken() }
+        try await self.tokens.token(for: self.tokenKey, replacing: rejected) { try await self.requestToken() }
     }
 
-    private func requestToken() async throws -> String {
+    private func requestToken() async throws -> (String, TimeInterval?) {
         guard let account = self.account, !account.isEmpty, let secret = self.secret, !secret.isEmpty else {
             throw PlatformError(code: "unauthorized", message: "LiveRamp needs credentials username (account id) and password (secret key)", status: nil)
         }
@@ -250,8 +246,7 @@ struct LiveRampClient: PlatformClient {
         }
         var expiresIn: TimeInterval?
         if case .number(let seconds)? = fields["expires_in"] { expiresIn = seconds }
-        self.tokens.store(token, expiresIn: expiresIn, for: self.tokenKey)
-        return token
+        return (token, expiresIn)
     }
 
     /// A message with the secret key cut out, should a platform ever echo it.
@@ -335,39 +330,6 @@ struct LiveRampClient: PlatformClient {
         /// Our statuses: `active`, `pending_review`, `inactive`, `rejected` (anything else lower-cased).
         var platformSegment: PlatformSegment {
             PlatformSegment(id: self.id, name: self.name, status: self.status.lowercased())
-        }
-    }
-}
-
-/// Token requests in flight, by cache key: callers that need the same token at the same time share one request.
-/// Process-wide like `OAuthTokenCache`, because a client is made per connection and call.
-final class TokenRequests: Sendable {
-    static let shared = TokenRequests()
-
-    private let inFlight = Mutex<[String: Task<String, any Error>]>([:])
-
-    /// The token of the request in flight for `key`, else `cached()`, else the token of a new request `fetch`.
-    func token(
-        for key: String, cached: @escaping @Sendable () -> String?, fetch: @escaping @Sendable () async throws -> String
-    ) async throws -> String {
-        enum Found {
-            case token(String)
-            case request(Task<String, any Error>)
-        }
-        let found = self.inFlight.withLock { requests -> Found in
-            if let request = requests[key] { return .request(request) }
-            // A request that just finished stored its token before leaving the table.
-            if let token = cached() { return .token(token) }
-            let request = Task<String, any Error> {
-                defer { _ = self.inFlight.withLock { $0.removeValue(forKey: key) } }
-                return try await fetch()
-            }
-            requests[key] = request
-            return .request(request)
-        }
-        switch found {
-        case .token(let token): return token
-        case .request(let request): return try await request.value
         }
     }
 }

@@ -120,17 +120,18 @@ struct TradeDeskClient: PlatformClient {
         .object(fields.merging(["ProviderId": .string(self.providerID)]) { $1 })
     }
 
-    /// One call with `TTD-Auth`; a 401 or 403 gets one new token (when we have a login to get it with).
+    /// One call with `TTD-Auth`; a 401 or 403 gets one new token (when we have a login to get it with), shared with
+    /// the calls that were refused the same token meanwhile.
     private func call(_ method: HTTPMethod, _ path: String, body: JSONValue?, what: String, idempotent: Bool = true) async throws -> PlatformHTTP.Answer {
         let json = try body.map { try JSONEncoder().encode($0) }
-        var refreshed = false
+        var rejected: String?
         while true {
-            let token = try await self.token(renew: refreshed)
+            let token = try await self.token(replacing: rejected)
             let answer = try await self.http.send(
                 method, self.baseURL + path, headers: [("TTD-Auth", token)], json: json, idempotent: idempotent, what: what, logger: self.logger
             )
-            if (answer.status == 401 || answer.status == 403), !refreshed, self.login != nil {
-                refreshed = true
+            if (answer.status == 401 || answer.status == 403), rejected == nil, self.login != nil {
+                rejected = token
                 continue
             }
             guard (200..<300).contains(answer.status) else {
@@ -142,20 +143,19 @@ struct TradeDeskClient: PlatformClient {
     }
 
     /// The configured token, or (with a login, `login` or `username`) one from `/v3/authentication`, cached.
-    private func token(renew: Bool) async throws -> String {
+    private func token(replacing rejected: String?) async throws -> String {
         guard let login = self.login else { return self.credentials["token"] ?? "" }
-        let key = "\(self.baseURL)|\(login)"
-        if !renew, let cached = self.tokens.token(for: key) { return cached }
-        let body: JSONValue = ["Login": .string(login), "Password": .string(self.credentials["password"] ?? ""), "TokenExpirationInMinutes": 1440]
-        let answer = try await self.http.send(
-            .POST, self.baseURL + "/v3/authentication", headers: [], json: try JSONEncoder().encode(body), idempotent: true, what: "Authentication",
-            logger: self.logger
-        )
-        guard (200..<300).contains(answer.status), case .object(let fields)? = answer.json, case .string(let token)? = fields["Token"] else {
-            throw PlatformError(code: "unauthorized", message: "Authentication failed: \(answer.platformMessage)", status: answer.status)
+        return try await self.tokens.token(for: "\(self.baseURL)|\(login)", replacing: rejected) {
+            let body: JSONValue = ["Login": .string(login), "Password": .string(self.credentials["password"] ?? ""), "TokenExpirationInMinutes": 1440]
+            let answer = try await self.http.send(
+                .POST, self.baseURL + "/v3/authentication", headers: [], json: try JSONEncoder().encode(body), idempotent: true, what: "Authentication",
+                logger: self.logger
+            )
+            guard (200..<300).contains(answer.status), case .object(let fields)? = answer.json, case .string(let token)? = fields["Token"] else {
+                throw PlatformError(code: "unauthorized", message: "Authentication failed: \(answer.platformMessage)", status: answer.status)
+            }
+            return (token, 1440 * 60)
         }
-        self.tokens.store(token, expiresIn: 1440 * 60, for: key)
-        return token
     }
 
     private var login: String? { self.credentials["login"] ?? self.credentials["username"] }
