@@ -16,10 +16,12 @@ struct PlatformTestController: Sendable {
         _ = try context.requireCaller()
         let secrets = try await request.decode(as: ConnectionSecrets.self, context: context)
         let platform = secrets.connection.platform.rawValue
-        guard let client = try? self.clients.client(for: secrets, logger: context.logger) else {
-            return .failure("not_supported", "Testing outbound \(platform) connections is not supported yet.")
+        let result: ConnectionTestResult
+        do {
+            result = await try self.clients.client(for: secrets, logger: context.logger).testConnection()
+        } catch {
+            result = .failure(error.code, error.message)
         }
-        let result = await client.testConnection()
         context.logger.info("platform tested", metadata: ["platform": "\(platform)", "success": "\(result.success)", "code": "\(result.code ?? "")"])
         return result
     }

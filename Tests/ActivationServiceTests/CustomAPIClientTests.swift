@@ -45,13 +45,13 @@ import Testing
         let platform = FakeCustomPlatform()
         try await platform.run { base in
             let client = self.client(base)
-            platform.rateLimitNext(4)
+            platform.faults.rateLimitNext(4)
             let id = try await client.createSegment(CreateSegmentParams(key: "ot_test", name: "A", description: "", cpmCents: 100, currency: "USD")).id
             #expect(platform.calls == 5)
-            platform.failNext(2)
+            platform.faults.failNext(2)
             try await client.updateSegment(id, UpdateSegmentParams(name: "B", description: "", cpmCents: nil))
             #expect(platform.segments.first?.name == "B")
-            platform.failNext(3)
+            platform.faults.failNext(3)
             await #expect {
                 try await client.updateSegment(id, UpdateSegmentParams(name: "C", description: "", cpmCents: nil))
             } throws: { error in
@@ -90,7 +90,7 @@ import Testing
         #expect(unreachable.code == "connection_refused")
     }
 
-    @Test func theInternalRouteTestsAnOutboundConnectionAndSaysWhichPlatformsAreNotSupportedYet() async throws {
+    @Test func theInternalRouteTestsAnOutboundConnectionAndNamesTheSettingItMisses() async throws {
         let platform = FakeCustomPlatform()
         try await platform.run { base in
             let app = try await buildApplication(reader: TestDatabase.reader(for: .activation))
@@ -114,6 +114,8 @@ import Testing
                 #expect(custom.success)
                 let liveRamp = try await test(.liveramp, config: ["currency": "USD"])
                 #expect(liveRamp.code == "invalid_config")
+                let tradeDesk = try await test(.tradedesk, config: ["currency": "USD"])
+                #expect(tradeDesk.code == "invalid_config" && tradeDesk.error?.contains("config.provider_id") == true)
             }
         }
     }

@@ -70,4 +70,49 @@ import Testing
             #expect(refused.error?.contains("wrong-password-42") == false)
         }
     }
+
+    @Test func concurrentCallsWithAnExpiredTokenShareOneNewToken() async throws {
+        let ttd = FakeTradeDesk()
+        try await ttd.run { base in
+            let client = self.client(base, ttd)
+            #expect(await client.testConnection().success)
+            ttd.expireToken()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<6 {
+                    group.addTask {
+                        _ = try await client.createSegment(
+                            CreateSegmentParams(key: "ot_\(index)", name: "Auto > Buyers \(index)", description: "", cpmCents: 100, currency: "USD")
+                        )
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(ttd.tokensIssued == 2)
+            #expect((0..<6).allSatisfy { ttd.elements["ot_\($0)"]?.buyable == true })
+        }
+    }
+
+    @Test func rateLimitsAndServerErrorsAreRetriedSlowAnswersWaitedForAndARejectionCarriesTheMessage() async throws {
+        let ttd = FakeTradeDesk()
+        try await ttd.run { base in
+            let client = self.client(base, ttd)
+            ttd.faults.rateLimitNext(3)
+            ttd.faults.delayNext(1, by: .milliseconds(300))
+            _ = try await client.createSegment(CreateSegmentParams(key: "ot_1", name: "Auto > Buyers", description: "", cpmCents: 100, currency: "USD"))
+            ttd.faults.failNext(2)
+            try await client.updateSegment("ot_1", UpdateSegmentParams(name: "Auto > Owners", description: ""))
+            #expect(ttd.elements["ot_1"]?.name == "Owners")
+            await #expect {
+                _ = try await client.createSegment(CreateSegmentParams(key: "ot_2", name: "Auto > REJECT", description: "", cpmCents: 100, currency: "USD"))
+            } throws: { error in
+                (error as? PlatformError)?.code == "rejected" && (error as? PlatformError)?.message.contains("is not allowed") == true
+            }
+            ttd.faults.failNext(3)
+            await #expect {
+                try await client.deactivateSegment("ot_1")
+            } throws: { error in
+                (error as? PlatformError)?.code == "platform_unavailable"
+            }
+        }
+    }
 }

@@ -24,16 +24,13 @@ public final class FakeCustomPlatform: Sendable {
     struct State {
         var segments: [String: Segment] = [:]
         var nextID = 1
-        var rateLimitNext = 0
-        var failNext = 0
-        var delayNext = 0
-        var delay = Duration.zero
         var rejectAll = false
-        var calls = 0
         var writes = 0
     }
 
     public let token: String
+    /// 429s, 503s and slow answers for the next calls.
+    public let faults = FakeFaults(messageKey: "message")
     private let state = Mutex(State())
 
     public init(token: String = "platform-token") {
@@ -41,28 +38,18 @@ public final class FakeCustomPlatform: Sendable {
     }
 
     public var segments: [Segment] { self.state.withLock { Array($0.segments.values).sorted { $0.id < $1.id } } }
-    public var calls: Int { self.state.withLock { $0.calls } }
+    public var calls: Int { self.faults.calls }
     /// Creates, updates and deactivations that reached a segment.
     public var writes: Int { self.state.withLock { $0.writes } }
 
-    /// The next `count` calls answer 429 with `Retry-After: 0`.
-    public func rateLimitNext(_ count: Int) { self.state.withLock { $0.rateLimitNext = count } }
-    /// The next `count` calls answer 503.
-    public func failNext(_ count: Int) { self.state.withLock { $0.failNext = count } }
-    /// The next `count` calls are answered after `delay`.
-    public func delayNext(_ count: Int, by delay: Duration) {
-        self.state.withLock {
-            $0.delayNext = count
-            $0.delay = delay
-        }
-    }
     /// Every create and update answers 422 while this is set.
     public func rejectAll(_ reject: Bool) { self.state.withLock { $0.rejectAll = reject } }
 
     public func run<T: Sendable>(_ body: @escaping @Sendable (String) async throws -> T) async throws -> T {
         let router = Router()
         let platform = self
-        router.add(middleware: FaultMiddleware(platform: platform))
+        router.add(middleware: FakeFaults.Middleware(faults: self.faults))
+        router.add(middleware: BearerCheck(token: self.token))
         router.get("health") { _, _ in FakeJSON.response(["status": "ok"]) }
         router.post("segments") { request, _ -> Response in
             let fields = try await FakeJSON.body(request)
@@ -128,37 +115,13 @@ public final class FakeCustomPlatform: Sendable {
         return FakeJSON.response(["message": "segment name '\(name)' is not allowed"], status: .unprocessableContent)
     }
 
-    struct FaultMiddleware: RouterMiddleware {
-        let platform: FakeCustomPlatform
+    struct BearerCheck: RouterMiddleware {
+        let token: String
 
         func handle(_ request: Request, context: BasicRequestContext, next: (Request, BasicRequestContext) async throws -> Response) async throws -> Response {
-            let delay = self.platform.state.withLock { state -> Duration in
-                guard state.delayNext > 0 else { return .zero }
-                state.delayNext -= 1
-                return state.delay
-            }
-            if delay > .zero { try await Task.sleep(for: delay) }
-            let (rateLimited, failing) = self.platform.state.withLock { state -> (Bool, Bool) in
-                state.calls += 1
-                if state.rateLimitNext > 0 {
-                    state.rateLimitNext -= 1
-                    return (true, false)
-                }
-                if state.failNext > 0 {
-                    state.failNext -= 1
-                    return (false, true)
-                }
-                return (false, false)
-            }
-            guard request.headers[.authorization] == "Bearer \(self.platform.token)" else {
+            guard request.headers[.authorization] == "Bearer \(self.token)" else {
                 return FakeJSON.response(["message": "invalid token"], status: .unauthorized)
             }
-            if rateLimited {
-                var response = FakeJSON.response(["message": "slow down"], status: .tooManyRequests)
-                response.headers[.retryAfter] = "0"
-                return response
-            }
-            if failing { return FakeJSON.response(["message": "temporarily unavailable"], status: .serviceUnavailable) }
             return try await next(request, context)
         }
     }

@@ -8,7 +8,8 @@ import Synchronization
 /// The Trade Desk's third-party data API, for tests only: `POST /v3/authentication` (`{Login, Password}` →
 /// `{Token}`), `POST`/`PUT /v3/thirdpartydata`, `POST /v3/thirdpartydata/query` (`{Result: […]}`),
 /// `POST /v3/datarate/batch` (`{BatchId}`) and `GET /v3/datarate/batch/:id`. Every data call demands
-/// `TTD-Auth` with the current token; `expireToken()` makes the current one answer 401. Errors are `{"Message"}`.
+/// `TTD-Auth` with the current token; `expireToken()` makes the current one answer 401. Errors are `{"Message"}`;
+/// a DisplayName containing "REJECT" is refused with 400, and `faults` injects 429s, 503s and slow answers.
 public final class FakeTradeDesk: Sendable {
     public struct Element: Sendable, Equatable {
         public var id: String
@@ -28,6 +29,7 @@ public final class FakeTradeDesk: Sendable {
 
     public let login = "ttd-login"
     public let password = "ttd-password"
+    public let faults = FakeFaults(messageKey: "Message")
     private let state = Mutex(State())
 
     public init() {}
@@ -43,6 +45,7 @@ public final class FakeTradeDesk: Sendable {
     public func run<T: Sendable>(_ body: @escaping @Sendable (String) async throws -> T) async throws -> T {
         let router = Router()
         let ttd = self
+        router.add(middleware: FakeFaults.Middleware(faults: self.faults))
         router.post("v3/authentication") { request, _ -> Response in
             let fields = try await FakeJSON.body(request)
             guard fields["Login"] as? String == ttd.login, fields["Password"] as? String == ttd.password else {
@@ -61,6 +64,7 @@ public final class FakeTradeDesk: Sendable {
             guard let id = fields["ProviderElementId"] as? String, let name = fields["DisplayName"] as? String else {
                 return FakeJSON.response(["Message": "ProviderElementId and DisplayName are required"], status: .badRequest)
             }
+            if name.contains("REJECT") { return FakeJSON.response(["Message": "DisplayName '\(name)' is not allowed"], status: .badRequest) }
             let created = ttd.state.withLock { state -> Bool in
                 guard state.elements[id] == nil else { return false }
                 state.elements[id] = Element(

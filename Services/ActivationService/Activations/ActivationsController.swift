@@ -124,9 +124,7 @@ struct ActivationsController: Sendable {
         do {
             guard let id = ConnectionID(rawValue: connectionID) else { throw PlatformError(code: "connection_not_found", message: "No connection \(connectionID).") }
             let destination = try await self.connections.destination(id, context: context.callContext, logger: context.logger)
-            guard let client = try self.clients.client(for: destination.secrets, logger: context.logger) else {
-                throw PlatformError(code: "not_supported", message: "Deactivating on \(destination.connection.platform.rawValue) is not supported.")
-            }
+            let client = try self.clients.client(for: destination.secrets, logger: context.logger)
             let terms = BatchPusher.Terms(cpmCents: 0, currency: "USD", dataSourceLocation: destination.config.dataSourceLocation)
             return await self.pusher.push(items, to: client, terms: terms, logger: context.logger)
         } catch let error as AppError {

@@ -95,7 +95,7 @@ struct CustomAPIClient: PlatformClient {
     ) async throws -> PlatformHTTP.Answer {
         let json = try body.map { try JSONEncoder().encode($0) }
         let answer = try await self.http.send(
-            method, self.baseURL + path, headers: self.authHeaders, json: json, idempotent: idempotent, what: what, logger: self.logger
+            method, self.baseURL + path, headers: self.authHeaders, body: json, idempotent: idempotent, what: what, logger: self.logger
         )
         if missingIsDone, answer.status == 404 { return answer }
         try Self.check(answer, what: what)

@@ -194,7 +194,7 @@ struct IndexExchangeClient: SegmentFileUploader {
         }
         let payloadHash = body.map { SigV4Signer.sha256Hex($0) } ?? SigV4Signer.emptyPayloadHash
         let signed = signer.sign(method: method.rawValue, url: parsed, payloadHash: payloadHash, date: Date())
-        return try await self.http.send(method, url, headers: signed.headers, json: body, idempotent: true, what: what, logger: self.logger)
+        return try await self.http.send(method, url, headers: signed.headers, body: body, idempotent: true, what: what, logger: self.logger)
     }
 
     // MARK: Answers

@@ -172,7 +172,7 @@ struct LiveRampClient: PlatformClient {
         while true {
             let token = try await self.token(replacing: rejected)
             let answer = try await self.http.send(
-                method, self.baseURL + path, headers: [("Authorization", "Bearer \(token)"), ("LR-Org-Id", orgID)], json: json, idempotent: idempotent,
+                method, self.baseURL + path, headers: [("Authorization", "Bearer \(token)"), ("LR-Org-Id", orgID)], body: json, idempotent: idempotent,
                 what: what, logger: self.logger
             )
             // A refused token never applied the request, so even a create is safe to send again.
@@ -216,23 +216,11 @@ struct LiveRampClient: PlatformClient {
             ("grant_type", "password"), ("username", account), ("password", secret), ("client_id", Self.clientID), ("scope", "openid"),
             ("response_type", "token"),
         ])
-        var request = HTTPClientRequest(url: self.tokenURL)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        request.headers.add(name: "Accept", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: form))
-        let status: Int
-        let body: ByteBuffer
-        do {
-            let response = try await self.http.httpClient.execute(request, timeout: self.http.timeout, logger: self.logger)
-            status = Int(response.status.code)
-            body = try await response.body.collect(upTo: 1 << 20)
-        } catch {
-            let host = URL(string: self.tokenURL)?.host ?? self.tokenURL
-            let failure = InboundError.transport(error, host: host, timeoutSeconds: Double(self.http.timeout.nanoseconds) / 1e9)
-            throw PlatformError(code: failure.code, message: "LiveRamp token request: \(failure.message)", status: nil)
-        }
-        let json = try? JSONDecoder().decode(JSONValue.self, from: Data(body.readableBytesView))
+        let answer = try await self.http.send(
+            .POST, self.tokenURL, headers: [], body: Data(form.utf8), contentType: "application/x-www-form-urlencoded", idempotent: true,
+            what: "LiveRamp token request", logger: self.logger
+        )
+        let (status, json) = (answer.status, answer.json)
         guard (200..<300).contains(status) else {
             var reason = "HTTP \(status)"
             if case .object(let fields)? = json {

@@ -39,8 +39,10 @@ struct PlatformHTTP: Sendable {
         self.timeout = timeout
     }
 
+    /// `body` is sent as `contentType`: JSON, or a token request's form.
     func send(
-        _ method: HTTPMethod, _ url: String, headers: [(String, String)], json: Data? = nil, idempotent: Bool, what: String, logger: Logger
+        _ method: HTTPMethod, _ url: String, headers: [(String, String)], body: Data? = nil, contentType: String = "application/json", idempotent: Bool,
+        what: String, logger: Logger
     ) async throws -> Answer {
         let host = URL(string: url)?.host ?? url
         var tries = 0
@@ -50,9 +52,9 @@ struct PlatformHTTP: Sendable {
             request.method = method
             request.headers.add(name: "Accept", value: "application/json")
             for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
-            if let json {
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(ByteBuffer(bytes: json))
+            if let body {
+                request.headers.add(name: "Content-Type", value: contentType)
+                request.body = .bytes(ByteBuffer(bytes: body))
             }
             let answer: Answer
             do {

@@ -128,7 +128,7 @@ struct TradeDeskClient: PlatformClient {
         while true {
             let token = try await self.token(replacing: rejected)
             let answer = try await self.http.send(
-                method, self.baseURL + path, headers: [("TTD-Auth", token)], json: json, idempotent: idempotent, what: what, logger: self.logger
+                method, self.baseURL + path, headers: [("TTD-Auth", token)], body: json, idempotent: idempotent, what: what, logger: self.logger
             )
             if (answer.status == 401 || answer.status == 403), rejected == nil, self.login != nil {
                 rejected = token
@@ -148,7 +148,7 @@ struct TradeDeskClient: PlatformClient {
         return try await self.tokens.token(for: "\(self.baseURL)|\(login)", replacing: rejected) {
             let body: JSONValue = ["Login": .string(login), "Password": .string(self.credentials["password"] ?? ""), "TokenExpirationInMinutes": 1440]
             let answer = try await self.http.send(
-                .POST, self.baseURL + "/v3/authentication", headers: [], json: try JSONEncoder().encode(body), idempotent: true, what: "Authentication",
+                .POST, self.baseURL + "/v3/authentication", headers: [], body: try JSONEncoder().encode(body), idempotent: true, what: "Authentication",
                 logger: self.logger
             )
             guard (200..<300).contains(answer.status), case .object(let fields)? = answer.json, case .string(let token)? = fields["Token"] else {

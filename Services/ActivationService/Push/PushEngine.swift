@@ -83,12 +83,9 @@ struct PushEngine: Sendable {
         do {
             let destination = try await self.connections.destination(connectionID, context: context, logger: logger)
             let terms = BatchPusher.Terms(cpmCents: run.cpmCents, currency: run.currency, dataSourceLocation: destination.config.dataSourceLocation)
-            if let client = try self.clients.client(for: destination.secrets, logger: logger) {
-                outcomes = await self.pusher.push(items, to: client, terms: terms, logger: logger)
-            } else {
-                let failure = PlatformError(code: "not_supported", message: "Pushing to \(run.platform) is not supported with this connection's settings.")
-                outcomes = items.map { .failed($0, failure) }
-            }
+            outcomes = await self.pusher.push(items, to: try self.clients.client(for: destination.secrets, logger: logger), terms: terms, logger: logger)
+        } catch let error as PlatformError {
+            outcomes = items.map { .failed($0, error) }
         } catch let error as AppError where error.status.code < 500 {
             // The connection was deleted, disabled or broken after the run began: the batch fails with the reason.
             outcomes = items.map { .failed($0, PlatformError(code: error.code, message: error.message)) }
