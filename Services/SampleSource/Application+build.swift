@@ -26,5 +26,6 @@ func buildRouter(token: String, catalog: SegmentCatalog, store: SegmentStore, fa
     SegmentsController(catalog: catalog, store: store, faults: faults, stats: stats)
         .addRoutes(to: router.group("v1").add(middleware: auth).add(middleware: DataTrafficMiddleware(faults: faults, stats: stats)))
     AdminController(store: store, faults: faults, stats: stats).addRoutes(to: router.group("admin").add(middleware: auth))
+    DSPController(store: DSPStore()).addRoutes(to: router, auth: auth)
     return router
 }
