@@ -39,7 +39,7 @@ struct TopicsController: Sendable {
         case .failed(let error): throw AppError.badRequest(error.code, error.message)
         case .classified(let classification):
             let topic = try await self.library.get(orgID: caller.orgID, id: id, on: self.library.client, logger: context.logger) ?? "{}"
-            return Self.json(Self.adding(["llm": .bool(llm), "fallback": .bool(classification.fallback)], to: topic))
+            return Response.json(Self.adding(["llm": .bool(llm), "fallback": .bool(classification.fallback)], to: topic))
         }
     }
 
@@ -72,7 +72,7 @@ struct TopicsController: Sendable {
             "llmCount": .number(Double(classified.filter { llm && !$0.fallback }.count)),
             "fallbackCount": .number(Double(classified.filter(\.fallback).count)),
         ]
-        return Self.json(String(decoding: try JSONCoding.encoder.encode(summary), as: UTF8.self))
+        return Response.json(String(decoding: try JSONCoding.encoder.encode(summary), as: UTF8.self))
     }
 
     static func llmFlag(_ body: [String: JSONValue]) -> Bool {
@@ -93,7 +93,7 @@ struct TopicsController: Sendable {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let parameters = request.queryDictionary
-        return Self.json(try await self.library.list(orgID: caller.orgID, query: try TopicQuery(parameters: parameters), logger: context.logger))
+        return Response.json(try await self.library.list(orgID: caller.orgID, query: try TopicQuery(parameters: parameters), logger: context.logger))
     }
 
     /// One topic through the same dedup as a sync page: 201 when new or adopted from the catalog (with a warning
@@ -135,7 +135,7 @@ struct TopicsController: Sendable {
                 "similarTopicId": .string(warning.globalTopicID.rawValue), "confidence": .number(warning.score),
             ])
         }
-        return Self.json(Self.adding(extra, to: topic ?? "{}"), status: .created)
+        return Response.json(Self.adding(extra, to: topic ?? "{}"), status: .created)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -144,7 +144,7 @@ struct TopicsController: Sendable {
         guard let topic = try await self.library.get(orgID: caller.orgID, id: id, on: self.library.client, logger: context.logger) else {
             throw Self.notFound
         }
-        return Self.json(topic)
+        return Response.json(topic)
     }
 
     @Sendable func patch(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -154,7 +154,7 @@ struct TopicsController: Sendable {
         guard let topic = try await self.library.update(orgID: caller.orgID, id: id, fields: fields, actor: caller.actorID, logger: context.logger) else {
             throw Self.notFound
         }
-        return Self.json(topic)
+        return Response.json(topic)
     }
 
     /// Bulk removal from the library: API keys need topics:write (the gateway checks), sessions the
@@ -175,7 +175,7 @@ struct TopicsController: Sendable {
             return id
         }
         let deleted = try await self.library.delete(orgID: caller.orgID, ids: ids, logger: context.logger)
-        return Self.json(#"{"deleted":\#(deleted)}"#)
+        return Response.json(#"{"deleted":\#(deleted)}"#)
     }
 
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -183,22 +183,18 @@ struct TopicsController: Sendable {
         guard let history = try await self.library.history(orgID: caller.orgID, id: try context.parameters.require("id"), logger: context.logger) else {
             throw Self.notFound
         }
-        return Self.json(history)
+        return Response.json(history)
     }
 
     @Sendable func stats(_ request: Request, context: AppRequestContext) async throws -> Response {
-        Self.json(try await self.library.stats(orgID: try context.requireCaller().orgID, logger: context.logger))
+        Response.json(try await self.library.stats(orgID: try context.requireCaller().orgID, logger: context.logger))
     }
 
     @Sendable func facets(_ request: Request, context: AppRequestContext) async throws -> Response {
-        Self.json(try await self.library.facets(orgID: try context.requireCaller().orgID, logger: context.logger))
+        Response.json(try await self.library.facets(orgID: try context.requireCaller().orgID, logger: context.logger))
     }
 
     static let notFound = AppError.notFound("topic_not_found", "No such topic in your library.")
-
-    static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
-    }
 
     /// The topic's JSON object with more keys.
     static func adding(_ extra: [String: JSONValue], to object: String) -> String {

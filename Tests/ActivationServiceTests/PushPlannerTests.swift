@@ -41,6 +41,10 @@ import Testing
         other.templateKey = "tradedesk"
         let same = PushPlanner.Topic(engineVersion: "2.5", name: "Auto Buyers", description: "d")
         #expect(other.plan(["a"], topics: ["a": same], existing: ["a": self.activation("a")]).first?.action == .update)
+        var forced = self.planner
+        forced.force = true
+        #expect(forced.plan(["a"], topics: ["a": same], existing: ["a": self.activation("a")]).first?.action == .update)
+        #expect(self.planner.plan(["a"], topics: ["a": same], existing: ["a": self.activation("a")]).first?.action == .skip)
     }
 
     @Test func namesThatBreakThePlatformsRulesFailBeforeAnythingIsSent() {
@@ -57,7 +61,8 @@ import Testing
     }
 
     @Test func thePushBodyIsCheckedFieldByFieldAndMoneyIsExactCents() throws {
-        let request = try PushRequest(["topicIds": ["a", "b", "a"], "cpm": 2.675, "currency": "EUR", "dryRun": true])
+        let request = try PushRequest(["topicIds": ["a", "b", "a"], "cpm": 2.675, "currency": "EUR", "dryRun": true, "force": true])
+        #expect(request.force)
         #expect(request.topicIDs == ["a", "b"])
         #expect(request.cpmCents == 268)
         #expect(request.currency == "EUR" && request.dryRun)
@@ -65,7 +70,7 @@ import Testing
         #expect(PushRequest.cents(19.99) == 1999)
         let bad: [[String: JSONValue]] = [
             [:], ["topicIds": []], ["topicIds": "a"], ["topicIds": [1]], ["topicIds": ["a"], "cpm": "2"], ["topicIds": ["a"], "cpm": 2_000_000],
-            ["topicIds": ["a"], "currency": "usd"], ["topicIds": ["a"], "dryRun": "yes"], ["topicIds": ["a"], "extra": true],
+            ["topicIds": ["a"], "currency": "usd"], ["topicIds": ["a"], "dryRun": "yes"], ["topicIds": ["a"], "force": 1], ["topicIds": ["a"], "extra": true],
             ["topicIds": .array(Array(repeating: "a", count: PushRequest.maxTopics + 1))],
         ]
         for body in bad {

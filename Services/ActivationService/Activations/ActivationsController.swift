@@ -53,7 +53,7 @@ struct ActivationsController: Sendable {
         let filters = ActivationStore.Filters(connectionID: query["connectionId"], topicID: query["topicId"], platform: query["platform"], status: query["status"])
         let (rows, total) = try await self.store.list(orgID: caller.orgID, filters: filters, page: page, pageSize: pageSize, logger: context.logger)
         let pages = (total + pageSize - 1) / pageSize
-        return Self.json(#"{"data":\#(rows),"total":\#(total),"page":\#(page),"pageSize":\#(pageSize),"totalPages":\#(pages)}"#)
+        return Response.json(#"{"data":\#(rows),"total":\#(total),"page":\#(page),"pageSize":\#(pageSize),"totalPages":\#(pages)}"#)
     }
 
     /// `{ids}`: at most 100 activations, each withdrawn from its platform; failures are listed, not thrown.
@@ -78,7 +78,7 @@ struct ActivationsController: Sendable {
 
     @Sendable func activationStatus(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
-        return Self.json(try await self.store.statusByTopic(orgID: caller.orgID, logger: context.logger))
+        return Response.json(try await self.store.statusByTopic(orgID: caller.orgID, logger: context.logger))
     }
 
     /// Withdraws each activation through its connection's platform client, then marks the ones that succeeded inactive
@@ -142,9 +142,5 @@ struct ActivationsController: Sendable {
 
     private static func invalid(_ field: String, _ message: String) -> AppError {
         AppError.badRequest("invalid_parameter", message, details: .object(["field": .string(field)]))
-    }
-
-    static func json(_ text: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -36,8 +36,10 @@ struct BatchPusher: Sendable {
     static func push(_ item: ClaimedItem, to client: any PlatformClient, terms: Terms) async -> ItemOutcome {
         do {
             switch item.action {
-            case .create, .skip:
+            case .create:
                 return try await self.create(item, on: client, terms: terms)
+            case .skip:
+                return .done(item, id: item.platformSegmentID, segment: .active)
             case .update:
                 guard let id = item.platformSegmentID else { return try await self.create(item, on: client, terms: terms) }
                 do {

@@ -57,7 +57,9 @@ struct PushEngine: Sendable {
             planned[topic.id] = PushPlanner.Topic(engineVersion: topic.engineVersion, name: names.name, description: names.description)
         }
         let existing = try await self.store.existing(connectionID: connectionID.rawValue, topicIDs: request.topicIDs, logger: logger)
-        let planner = PushPlanner(platform: destination.connection.platform, templateKey: templateKey, cpmCents: cpmCents, currency: currency)
+        let planner = PushPlanner(
+            platform: destination.connection.platform, templateKey: templateKey, cpmCents: cpmCents, currency: currency, force: request.force
+        )
         let items = planner.plan(request.topicIDs, topics: planned, existing: existing)
         let run = PushRun(
             id: PushRunID.generate().rawValue, orgID: caller.orgID.rawValue, connectionID: connectionID.rawValue,

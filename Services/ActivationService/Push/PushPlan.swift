@@ -48,6 +48,8 @@ struct PushPlanner: Sendable {
     var templateKey: String
     var cpmCents: Int
     var currency: String
+    /// Unchanged segments are sent again rather than skipped.
+    var force = false
 
     struct Topic: Sendable {
         var engineVersion: String
@@ -77,7 +79,7 @@ struct PushPlanner: Sendable {
             }
             guard let last, let segment = last.platformSegmentID else { return item }
             item.platformSegmentID = segment
-            item.action = last.isLive && self.isUnchanged(last, topic) ? .skip : .update
+            item.action = last.isLive && !self.force && self.isUnchanged(last, topic) ? .skip : .update
             return item
         }
     }

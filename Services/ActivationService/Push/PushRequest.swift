@@ -12,12 +12,14 @@ struct PushRequest: Sendable, Equatable {
     var cpmCents: Int?
     var currency: String?
     var dryRun: Bool
+    /// Sends unchanged segments again instead of skipping them (after the platform lost them, say).
+    var force: Bool
 
     /// Reads and checks the body; every problem is a 400 `invalid_request` naming its field.
     init(_ body: [String: JSONValue]) throws {
-        let known: Set<String> = ["topicIds", "cpm", "currency", "dryRun"]
+        let known: Set<String> = ["topicIds", "cpm", "currency", "dryRun", "force"]
         if let unknown = body.keys.sorted().first(where: { !known.contains($0) }) {
-            throw Self.invalid(unknown, "is not a field of a push run (topicIds, cpm, currency, dryRun)")
+            throw Self.invalid(unknown, "is not a field of a push run (topicIds, cpm, currency, dryRun, force)")
         }
         guard case .array(let values)? = body["topicIds"], !values.isEmpty, values.count <= Self.maxTopics else {
             throw Self.invalid("topicIds", "must be a list of 1 to \(Self.maxTopics) topic ids")
@@ -38,11 +40,8 @@ struct PushRequest: Sendable, Equatable {
         case .string(let code)? where Currency.isoCodes.contains(code): self.currency = code
         default: throw Self.invalid("currency", "must be an ISO 4217 code such as USD or EUR")
         }
-        switch body["dryRun"] {
-        case nil, .null?: self.dryRun = false
-        case .bool(let flag)?: self.dryRun = flag
-        default: throw Self.invalid("dryRun", "must be true or false")
-        }
+        self.dryRun = try Self.flag(body, "dryRun")
+        self.force = try Self.flag(body, "force")
     }
 
     /// A price as integer cents, rounded half up from the decimal the caller wrote: 2.675 is 268 cents, although
@@ -53,6 +52,14 @@ struct PushRequest: Sendable, Equatable {
         var rounded = Decimal()
         NSDecimalRound(&rounded, &exact, 0, .plain)
         return NSDecimalNumber(decimal: rounded).intValue
+    }
+
+    private static func flag(_ body: [String: JSONValue], _ field: String) throws -> Bool {
+        switch body[field] {
+        case nil, .null?: return false
+        case .bool(let flag)?: return flag
+        default: throw Self.invalid(field, "must be true or false")
+        }
     }
 
     private static func invalid(_ field: String, _ message: String) -> AppError {

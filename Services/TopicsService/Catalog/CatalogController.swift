@@ -49,7 +49,7 @@ struct CatalogController: Sendable {
             total = count
         }
         let pages = (total + query.pageSize - 1) / query.pageSize
-        return TopicsController.json(
+        return Response.json(
             #"{"data":["# + topics.joined(separator: ",") + #"],"total":\#(total),"page":\#(query.page),"pageSize":\#(query.pageSize),"totalPages":\#(pages)}"#
         )
     }
@@ -73,6 +73,6 @@ struct CatalogController: Sendable {
             )
         }
         let topic = try await self.library.get(orgID: caller.orgID, id: topicID, on: self.client, logger: context.logger) ?? "{}"
-        return TopicsController.json(topic, status: .created)
+        return Response.json(topic, status: .created)
     }
 }

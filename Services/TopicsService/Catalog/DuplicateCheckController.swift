@@ -43,6 +43,6 @@ struct DuplicateCheckController: Sendable {
                 if lookup.same == nil { answer["warning"] = "similar_topic" }
             }
         }
-        return TopicsController.json(String(decoding: try JSONCoding.encoder.encode(JSONValue.object(answer)), as: UTF8.self))
+        return Response.json(String(decoding: try JSONCoding.encoder.encode(JSONValue.object(answer)), as: UTF8.self))
     }
 }

@@ -17,8 +17,8 @@ struct ActivationStatusController: Sendable {
         _ = try context.requireCaller()
         let reply = try await self.activations.send(.GET, "/activation-status", context: context.callContext, logger: context.logger)
         switch reply.status.code {
-        case 200: return TopicsController.json(String(buffer: reply.body))
-        case 404: return TopicsController.json("{}")
+        case 200: return Response.json(String(buffer: reply.body))
+        case 404: return Response.json("{}")
         default: throw AppError.unavailable("activation_unavailable", "activation-service answered \(reply.status.code).")
         }
     }

@@ -51,7 +51,7 @@ struct ActivationSupportController: Sendable {
         )
         var topics = "[]"
         for try await text in rows.decode(String.self) { topics = text }
-        return TopicsController.json(#"{"data":\#(topics)}"#)
+        return Response.json(#"{"data":\#(topics)}"#)
     }
 
     /// Records each change in the topic's history; topics no longer in the library are skipped.
