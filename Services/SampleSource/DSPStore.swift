@@ -1,7 +1,8 @@
 import Synchronization
 
-/// The segments pushed to the imitated custom REST DSP under `/dsp`, in memory: ids are `dsp-1`, `dsp-2`, … in
-/// creation order, and a deactivated segment stays, `inactive`, until an update makes it active again.
+/// The segments pushed to the imitated custom REST DSP under `/dsp`, in memory: ids are `dsp-<run>-1`,
+/// `dsp-<run>-2`, … in creation order, `<run>` new at every start, so an id from before a restart is unknown (404)
+/// instead of naming another segment, and a deactivated segment stays, `inactive`, until an update makes it active again.
 final class DSPStore: Sendable {
     struct Segment: Encodable, Sendable, Equatable {
         let id: String
@@ -53,13 +54,15 @@ final class DSPStore: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The id prefix of this process's segments.
+    let prefix = "dsp-\(String(UInt32.random(in: 0...UInt32.max), radix: 36))-"
 
     func create(_ new: NewSegment) -> Segment {
         self.state.withLock { state in
             let number = state.nextNumber
             state.nextNumber += 1
             let segment = Segment(
-                id: "dsp-\(number)", externalID: new.externalID, name: new.name, description: new.description, price: new.price,
+                id: "\(self.prefix)\(number)", externalID: new.externalID, name: new.name, description: new.description, price: new.price,
                 currency: new.currency, dataSourceLocation: new.dataSourceLocation, status: "active"
             )
             state.segments[number] = segment
@@ -70,7 +73,7 @@ final class DSPStore: Sendable {
 
     /// Applies the change and makes the segment active; nil when there is no such segment.
     func update(_ id: String, _ change: Change) -> Segment? {
-        guard let number = Self.number(id) else { return nil }
+        guard let number = self.number(id) else { return nil }
         return self.state.withLock { state in
             guard var segment = state.segments[number] else { return nil }
             segment.name = change.name ?? segment.name
@@ -85,7 +88,7 @@ final class DSPStore: Sendable {
 
     /// Marks the segment inactive; nil when there is no such segment.
     func deactivate(_ id: String) -> Segment? {
-        guard let number = Self.number(id) else { return nil }
+        guard let number = self.number(id) else { return nil }
         return self.state.withLock { state in
             state.segments[number]?.status = "inactive"
             return state.segments[number]
@@ -93,7 +96,7 @@ final class DSPStore: Sendable {
     }
 
     func segment(_ id: String) -> Segment? {
-        guard let number = Self.number(id) else { return nil }
+        guard let number = self.number(id) else { return nil }
         return self.state.withLock { $0.segments[number] }
     }
 
@@ -127,8 +130,8 @@ final class DSPStore: Sendable {
         }
     }
 
-    private static func number(_ id: String) -> Int? {
-        guard id.hasPrefix("dsp-") else { return nil }
-        return Int(id.dropFirst(4))
+    private func number(_ id: String) -> Int? {
+        guard id.hasPrefix(self.prefix) else { return nil }
+        return Int(id.dropFirst(self.prefix.count))
     }
 }

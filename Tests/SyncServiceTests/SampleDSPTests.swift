@@ -68,37 +68,39 @@ import Testing
                 expect: .created, as: Segment.self, client: client
             )
             let expected = Segment(
-                id: "dsp-1", externalId: "ot_1", name: "Tesla Model 3 Buyers", description: "EV intenders", price: 2.5, currency: "USD", status: "active"
+                id: created.id, externalId: "ot_1", name: "Tesla Model 3 Buyers", description: "EV intenders", price: 2.5, currency: "USD", status: "active"
             )
             #expect(created == expected)
+            #expect(created.id.hasPrefix("dsp-") && created.id.hasSuffix("-1"))
             let other = try await self.call(
                 .post, "/dsp/segments", body: #"{"external_id":"ot_2","name":"Golfers"}"#, expect: .created, as: Segment.self, client: client
             )
-            #expect(other.id == "dsp-2")
+            #expect(other.id == String(created.id.dropLast()) + "2")
+            let first = created.id
 
             let updated = try await self.call(
-                .put, "/dsp/segments/dsp-1", body: #"{"name":"Tesla Model 3 Owners","description":"EV owners","price":3}"#, as: Segment.self, client: client
+                .put, "/dsp/segments/\(first)", body: #"{"name":"Tesla Model 3 Owners","description":"EV owners","price":3}"#, as: Segment.self, client: client
             )
             #expect(updated.name == "Tesla Model 3 Owners")
             #expect(updated.price == 3)
             #expect(updated.currency == "USD")
 
-            let fetched = try await self.call(.get, "/dsp/segments/dsp-1", as: Segment.self, client: client)
+            let fetched = try await self.call(.get, "/dsp/segments/\(first)", as: Segment.self, client: client)
             #expect(fetched == updated)
 
             let found = try await self.call(.get, "/dsp/segments?external_id=ot_2", as: SegmentList.self, client: client)
-            #expect(found.data.map(\.id) == ["dsp-2"])
+            #expect(found.data.map(\.id) == [other.id])
             #expect(try await self.call(.get, "/dsp/segments?external_id=ot_9", as: SegmentList.self, client: client).data.isEmpty)
             let all = try await self.call(.get, "/dsp/segments", as: SegmentList.self, client: client)
-            #expect(all.data.map(\.id) == ["dsp-1", "dsp-2"])
+            #expect(all.data.map(\.id) == [first, other.id])
 
-            let gone = try await self.call(.delete, "/dsp/segments/dsp-1", as: Segment.self, client: client)
+            let gone = try await self.call(.delete, "/dsp/segments/\(first)", as: Segment.self, client: client)
             #expect(gone.status == "inactive")
-            #expect(try await self.call(.get, "/dsp/segments/dsp-1", as: Segment.self, client: client).status == "inactive")
+            #expect(try await self.call(.get, "/dsp/segments/\(first)", as: Segment.self, client: client).status == "inactive")
             #expect(try await self.call(.get, "/admin/dsp", as: Counts.self, client: client) == Counts(segments: 2, active: 1, inactive: 1))
 
             // An update brings a deactivated segment back.
-            #expect(try await self.call(.put, "/dsp/segments/dsp-1", body: #"{"name":"Back"}"#, as: Segment.self, client: client).status == "active")
+            #expect(try await self.call(.put, "/dsp/segments/\(first)", body: #"{"name":"Back"}"#, as: Segment.self, client: client).status == "active")
             let left = try await self.call(.delete, "/admin/dsp?external_id_prefix=ot_1", as: Counts.self, client: client)
             #expect(left == Counts(segments: 1, active: 1, inactive: 0))
         }
@@ -125,8 +127,8 @@ import Testing
     @Test func everyRouteNeedsTheToken() async throws {
         try await self.withSource { client in
             let routes: [(HTTPRequest.Method, String)] = [
-                (.get, "/dsp/health"), (.post, "/dsp/segments"), (.get, "/dsp/segments"), (.get, "/dsp/segments/dsp-1"), (.put, "/dsp/segments/dsp-1"),
-                (.delete, "/dsp/segments/dsp-1"), (.get, "/admin/dsp"), (.delete, "/admin/dsp"),
+                (.get, "/dsp/health"), (.post, "/dsp/segments"), (.get, "/dsp/segments"), (.get, "/dsp/segments/dsp-x-1"), (.put, "/dsp/segments/dsp-x-1"),
+                (.delete, "/dsp/segments/dsp-x-1"), (.get, "/admin/dsp"), (.delete, "/admin/dsp"),
             ]
             for (method, uri) in routes {
                 let body = ByteBuffer(string: #"{"name":"x"}"#)
