@@ -20,7 +20,8 @@ func buildApplication(reader: ConfigReader, registry: PrometheusCollectorRegistr
     let pusher = BatchPusher(concurrency: config.pushConcurrency)
     let engine = PushEngine(
         store: PushStore(client: parts.postgres), connections: connections, library: library,
-        templates: TemplatesClient(client: try client(.classifier)), clients: clients, pusher: pusher, leaseSeconds: config.leaseSeconds
+        templates: TemplatesClient(client: try client(.classifier)), clients: clients, pusher: pusher, leaseSeconds: config.leaseSeconds,
+        staleRunMinutes: config.staleRunMinutes
     )
     let router = parts.makeRouter(isInternal: true)
     PlatformTestController(clients: clients).addRoutes(to: router)

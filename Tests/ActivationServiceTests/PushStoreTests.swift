@@ -39,7 +39,7 @@ import Testing
 
     @Test func concurrentClaimsGetDisjointBatchesAndTheRunEndsWhenTheLastIsRecorded() async throws {
         try await self.withStore { store in
-            let run = try await store.create(self.run(), actorID: "usr", items: self.planned(60, failing: 2, skipped: 3), logger: self.logger)
+            let run = try await store.create(self.run(), actorID: "usr", staleMinutes: 30, items: self.planned(60, failing: 2, skipped: 3), logger: self.logger)
             #expect(run.status == "running" && run.total == 60 && run.errorCount == 2)
             async let a = store.claim(runID: run.id, limit: 25, leaseSeconds: 300, logger: self.logger)
             async let b = store.claim(runID: run.id, limit: 25, leaseSeconds: 300, logger: self.logger)
@@ -64,25 +64,37 @@ import Testing
 
     @Test func aSecondRunOfTheSameConnectionIsRefusedWhileOneRuns() async throws {
         try await self.withStore { store in
-            let first = try await store.create(self.run(), actorID: "usr", items: self.planned(3), logger: self.logger)
+            let first = try await store.create(self.run(), actorID: "usr", staleMinutes: 30, items: self.planned(3), logger: self.logger)
             var second = self.run(connection: first.connectionID)
             second.orgID = first.orgID
             await #expect {
-                try await store.create(second, actorID: "usr", items: self.planned(3), logger: self.logger)
+                try await store.create(second, actorID: "usr", staleMinutes: 30, items: self.planned(3), logger: self.logger)
             } throws: { error in
                 (error as? AppError)?.code == "push_in_progress" && (error as? AppError)?.details == .object(["runId": .string(first.id)])
             }
             // A run with nothing to send ends at once and blocks nothing.
             var skipped = self.run(connection: ConnectionID.generate().rawValue)
             skipped.orgID = first.orgID
-            let done = try await store.create(skipped, actorID: "usr", items: self.planned(3, skipped: 3), logger: self.logger)
+            let done = try await store.create(skipped, actorID: "usr", staleMinutes: 30, items: self.planned(3, skipped: 3), logger: self.logger)
             #expect(done.status == "completed")
+        }
+    }
+
+    @Test func aRunNobodyPushedForHalfAnHourGivesWayToTheNextOne() async throws {
+        try await self.withStore { store in
+            let abandoned = try await store.create(self.run(), actorID: "usr", staleMinutes: 30, items: self.planned(3), logger: self.logger)
+            try await store.client.query("UPDATE push_runs SET updated_at = now() - interval '31 minutes' WHERE id = \(abandoned.id)", logger: self.logger)
+            var next = self.run(connection: abandoned.connectionID)
+            next.orgID = abandoned.orgID
+            let started = try await store.create(next, actorID: "usr", staleMinutes: 30, items: self.planned(3), logger: self.logger)
+            #expect(started.status == "running")
+            #expect(try await store.run(abandoned.id, orgID: abandoned.orgID, logger: self.logger)?.status == "cancelled")
         }
     }
 
     @Test func aClaimWhoseProcessDiedIsTakenAgainAndMarkedAsASecondAttempt() async throws {
         try await self.withStore { store in
-            let run = try await store.create(self.run(), actorID: "usr", items: self.planned(2), logger: self.logger)
+            let run = try await store.create(self.run(), actorID: "usr", staleMinutes: 30, items: self.planned(2), logger: self.logger)
             let lost = try await store.claim(runID: run.id, limit: 25, leaseSeconds: 300, logger: self.logger)
             #expect(lost.map(\.attempts) == [1, 1])
             #expect(try await store.claim(runID: run.id, limit: 25, leaseSeconds: 300, logger: self.logger).isEmpty)
@@ -94,7 +106,7 @@ import Testing
 
     @Test func atMost500ErrorsAreStoredAndEveryOneIsCounted() async throws {
         try await self.withStore { store in
-            let run = try await store.create(self.run(), actorID: "usr", items: self.planned(620, failing: 20), logger: self.logger)
+            let run = try await store.create(self.run(), actorID: "usr", staleMinutes: 30, items: self.planned(620, failing: 20), logger: self.logger)
             while true {
                 let batch = try await store.claim(runID: run.id, limit: 100, leaseSeconds: 300, logger: self.logger)
                 if batch.isEmpty { break }

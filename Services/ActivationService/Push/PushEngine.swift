@@ -18,6 +18,8 @@ struct PushEngine: Sendable {
     let pusher: BatchPusher
     /// A claimed batch whose push never committed is taken again after this long.
     let leaseSeconds: Int
+    /// A running run with no push call for this long is cancelled when its connection's next run starts.
+    let staleRunMinutes: Int
 
     /// The plan of a dry run: what a push would do to each topic, with nothing written.
     struct DryRun: Sendable, Encodable {
@@ -67,7 +69,7 @@ struct PushEngine: Sendable {
             total: items.count, errorCount: 0, createdAt: "", finishedAt: nil
         )
         if request.dryRun { return .dryRun(Self.dryRun(run, items)) }
-        let stored = try await self.store.create(run, actorID: caller.actorID, items: items, logger: logger)
+        let stored = try await self.store.create(run, actorID: caller.actorID, staleMinutes: self.staleRunMinutes, items: items, logger: logger)
         logger.info("push run created", metadata: ["run_id": "\(stored.id)", "connection_id": "\(connectionID)", "items": "\(items.count)"])
         return .run(try await self.store.status(stored, logger: logger))
     }
@@ -95,6 +97,13 @@ struct PushEngine: Sendable {
         try await self.store.complete(run, outcomes: outcomes, logger: logger)
         await self.library.record(Self.history(outcomes, run: run), context: context, logger: logger)
         let pushed = outcomes.filter { $0.state != .failed }.count
+        for outcome in outcomes {
+            guard let failure = outcome.failure else { continue }
+            logger.warning(
+                "segment not pushed",
+                metadata: ["run_id": "\(run.id)", "topic_id": "\(outcome.item.topicID)", "action": "\(outcome.item.action.rawValue)", "code": "\(failure.code)"]
+            )
+        }
         logger.info("push batch done", metadata: ["run_id": "\(run.id)", "items": "\(items.count)", "pushed": "\(pushed)"])
         var status = try await self.status(runID: run.id, connectionID: connectionID, caller: caller, logger: logger)
         status.batch = PushStatus.Batch(size: items.count, pushed: pushed, failed: items.count - pushed)

@@ -34,8 +34,8 @@ struct PushStore: Sendable {
 
     /// Inserts the run with its planned items in one transaction: skipped items are done at once, items that cannot
     /// be pushed are failed with their errors. 409 `push_in_progress` (details `runId`) while the connection has a
-    /// running push.
-    func create(_ run: PushRun, actorID: String, items: [PlannedItem], logger: Logger) async throws -> PushRun {
+    /// running push; one nobody pushed a batch of for `staleMinutes` is cancelled first.
+    func create(_ run: PushRun, actorID: String, staleMinutes: Int, items: [PlannedItem], logger: Logger) async throws -> PushRun {
         let rows: [JSONValue] = items.enumerated().map { position, item in
             let state = item.failure != nil ? "failed" : item.action == .skip ? "skipped" : "pending"
             return [
@@ -51,6 +51,14 @@ struct PushStore: Sendable {
         let status = open ? "running" : failures.count == items.count ? "failed" : "completed"
         do {
             return try await self.client.withTransaction(logger: logger) { connection in
+                try await connection.query(
+                    """
+                    UPDATE push_runs SET status = 'cancelled', finished_at = now(), updated_at = now()
+                    WHERE connection_id = \(run.connectionID) AND status = 'running'
+                      AND updated_at < now() - \(staleMinutes) * interval '1 minute'
+                    """,
+                    logger: logger
+                )
                 try await connection.query(
                     """
                     INSERT INTO push_runs (id, org_id, connection_id, platform, actor_id, status, template_key, cpm_cents, currency, total, error_count,
