@@ -228,6 +228,18 @@ extension StackTests {
                 .POST, LiveStack.gateway + "/api/connections/\(inbound)/push/run", headers: org.auth, json: ["topicIds": ["a"]] as JSONValue
             )
             #expect(wrongWay.status == 400 && wrongWay.errorCode == "not_outbound")
+
+            // Activations: filters and deactivation bodies are checked too.
+            for query in ["status=bogus", "platform=myspace", "pageSize=0", "page=x", "sortBy=name"] {
+                let answer = try await Exchange.send(.GET, LiveStack.gateway + "/api/activations?\(query)", headers: org.auth)
+                #expect(answer.status == 400 && answer.errorCode == "invalid_parameter", "\(query)")
+            }
+            for bad: JSONValue in [[:], ["ids": []], ["ids": [1]], ["ids": .array(Array(repeating: "act_x", count: 101))]] {
+                let answer = try await Exchange.send(.POST, LiveStack.gateway + "/api/activations/deactivate", headers: org.auth, json: bad)
+                #expect(answer.status == 400, "\(bad)")
+            }
+            let unknown = try await Exchange.send(.POST, LiveStack.gateway + "/api/activations/act_missing/deactivate", headers: org.auth)
+            #expect(unknown.status == 404 && unknown.errorCode == "activation_not_found")
         }
     }
 }
