@@ -93,12 +93,15 @@ public struct InboundAuth: Sendable {
     }
 }
 
-enum FormEncoding {
+/// `application/x-www-form-urlencoded` bodies and query values: everything but unreserved characters escaped.
+public enum FormEncoding {
     static let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
 
-    static func encode(_ pairs: [(String, String)]) -> String {
-        pairs.map { key, value in
-            "\(key.addingPercentEncoding(withAllowedCharacters: Self.allowed) ?? "")=\(value.addingPercentEncoding(withAllowedCharacters: Self.allowed) ?? "")"
-        }.joined(separator: "&")
+    public static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: Self.allowed) ?? ""
+    }
+
+    public static func encode(_ pairs: [(String, String)]) -> String {
+        pairs.map { "\(Self.escape($0))=\(Self.escape($1))" }.joined(separator: "&")
     }
 }

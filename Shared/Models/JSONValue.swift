@@ -51,3 +51,15 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(Dictionary(elements) { $1 }) }
     public init(nilLiteral: ()) { self = .null }
 }
+
+extension JSONValue {
+    /// An id or cursor as text: a string as it is, a whole number without a decimal point (exactly, below 10^15),
+    /// any other number as Swift writes it; nil for anything else.
+    public var idText: String? {
+        switch self {
+        case .string(let text): return text
+        case .number(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        default: return nil
+        }
+    }
+}

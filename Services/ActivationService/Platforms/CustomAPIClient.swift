@@ -42,7 +42,7 @@ struct CustomAPIClient: PlatformClient {
         ]
         if let location = segment.dataSourceLocation { body["data_source_location"] = .string(location) }
         let answer = try await self.call(.POST, "/segments", body: .object(body), idempotent: false, what: "Create segment")
-        guard case .object(let fields)? = answer.json, let id = fields["id"].flatMap(Self.text) else {
+        guard case .object(let fields)? = answer.json, let id = fields["id"]?.idText else {
             throw PlatformError(code: "invalid_response", message: "Create segment: the platform answered no segment id", status: answer.status)
         }
         return CreatedSegment(id: id, state: .active)
@@ -65,15 +65,14 @@ struct CustomAPIClient: PlatformClient {
         )
         if answer.status == 404 { return nil }
         try Self.check(answer, what: "Get segment")
-        guard case .object(let fields)? = answer.json, let found = fields["id"].flatMap(Self.text) else {
+        guard case .object(let fields)? = answer.json, let found = fields["id"]?.idText else {
             throw PlatformError(code: "invalid_response", message: "Get segment: the platform answered no segment", status: answer.status)
         }
         return Self.segment(fields, id: found)
     }
 
     func findSegment(key: String, name: String) async throws -> PlatformSegment? {
-        let query = key.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? key
-        let answer = try await self.call(.GET, "/segments?external_id=\(query)", body: nil, idempotent: true, what: "Find segment")
+        let answer = try await self.call(.GET, "/segments?external_id=\(FormEncoding.escape(key))", body: nil, idempotent: true, what: "Find segment")
         let found: [JSONValue]
         switch answer.json {
         case .array(let items)?: found = items
@@ -81,13 +80,13 @@ struct CustomAPIClient: PlatformClient {
         default: found = []
         }
         for case .object(let fields) in found {
-            if let id = fields["id"].flatMap(Self.text) { return Self.segment(fields, id: id) }
+            if let id = fields["id"]?.idText { return Self.segment(fields, id: id) }
         }
         return nil
     }
 
     private static func segment(_ fields: [String: JSONValue], id: String) -> PlatformSegment {
-        PlatformSegment(id: id, name: fields["name"].flatMap(Self.text) ?? "", status: fields["status"].flatMap(Self.text) ?? "unknown")
+        PlatformSegment(id: id, name: fields["name"]?.idText ?? "", status: fields["status"]?.idText ?? "unknown")
     }
 
     private func call(
@@ -107,14 +106,6 @@ struct CustomAPIClient: PlatformClient {
         guard !(200..<300).contains(answer.status) else { return }
         let code = answer.status == 401 || answer.status == 403 ? "unauthorized" : answer.status == 404 ? "not_found" : "rejected"
         throw PlatformError(code: code, message: "\(what): \(answer.platformMessage)", status: answer.status)
-    }
-
-    private static func text(_ value: JSONValue) -> String? {
-        switch value {
-        case .string(let text): return text
-        case .number(let number): return number == number.rounded() ? String(Int64(number)) : String(number)
-        default: return nil
-        }
     }
 
     private static func escape(_ id: String) -> String {

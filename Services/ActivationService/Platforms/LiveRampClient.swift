@@ -134,14 +134,14 @@ struct LiveRampClient: PlatformClient {
         var after: String?
         var found: [Remote] = []
         for _ in 0..<Self.maxPages {
-            var query = "?limit=100&name=\(Self.escapeQuery(wanted))"
-            if let after { query += "&after=\(Self.escapeQuery(after))" }
+            var query = "?limit=100&name=\(FormEncoding.escape(wanted))"
+            if let after { query += "&after=\(FormEncoding.escape(after))" }
             let answer = try await self.call(.GET, Self.segmentsPath + query, body: nil, what: "Find segment")
             guard case .object(let fields)? = answer.json else { break }
             if case .array(let segments)? = fields["segments"] {
                 found += segments.compactMap(Remote.init).filter { $0.name == wanted }
             }
-            guard case .object(let page)? = fields["_pagination"], let next = Self.text(page["after"]), !next.isEmpty, next != after else { break }
+            guard case .object(let page)? = fields["_pagination"], let next = page["after"]?.idText, !next.isEmpty, next != after else { break }
             after = next
         }
         // Two with the same name (one deactivated, then made again): the live one.
@@ -190,7 +190,7 @@ struct LiveRampClient: PlatformClient {
     private func failure(_ answer: PlatformHTTP.Answer, what: String) -> PlatformError {
         let code = answer.status == 401 || answer.status == 403 ? "unauthorized" : answer.status == 404 ? "not_found" : "rejected"
         var message = answer.platformMessage
-        if case .object(let fields)? = answer.json, let errorCode = Self.text(fields["errorCode"]), !errorCode.isEmpty {
+        if case .object(let fields)? = answer.json, let errorCode = fields["errorCode"]?.idText, !errorCode.isEmpty {
             message += " (\(errorCode))"
         }
         return PlatformError(code: code, message: self.redacted("\(what): \(message)"), status: answer.status)
@@ -212,7 +212,7 @@ struct LiveRampClient: PlatformClient {
         guard let account = self.account, !account.isEmpty, let secret = self.secret, !secret.isEmpty else {
             throw PlatformError(code: "unauthorized", message: "LiveRamp needs credentials username (account id) and password (secret key)", status: nil)
         }
-        let form = Self.formEncoded([
+        let form = FormEncoding.encode([
             ("grant_type", "password"), ("username", account), ("password", secret), ("client_id", Self.clientID), ("scope", "openid"),
             ("response_type", "token"),
         ])
@@ -224,12 +224,12 @@ struct LiveRampClient: PlatformClient {
         guard (200..<300).contains(status) else {
             var reason = "HTTP \(status)"
             if case .object(let fields)? = json {
-                reason = Self.text(fields["error_description"]) ?? Self.text(fields["message"]) ?? Self.text(fields["error"]) ?? reason
+                reason = fields["error_description"]?.idText ?? fields["message"]?.idText ?? fields["error"]?.idText ?? reason
             }
             let code = status == 429 || status >= 500 ? "platform_unavailable" : "unauthorized"
             throw PlatformError(code: code, message: self.redacted("LiveRamp token request failed: \(reason)"), status: status)
         }
-        guard case .object(let fields)? = json, let token = Self.text(fields["access_token"]), !token.isEmpty else {
+        guard case .object(let fields)? = json, let token = fields["access_token"]?.idText, !token.isEmpty else {
             throw PlatformError(code: "invalid_response", message: "LiveRamp token request: no access_token in the answer", status: status)
         }
         var expiresIn: TimeInterval?
@@ -272,24 +272,6 @@ struct LiveRampClient: PlatformClient {
         Self.segmentsPath + "/" + (id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? id)
     }
 
-    static let queryAllowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
-
-    static func escapeQuery(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: Self.queryAllowed) ?? value
-    }
-
-    static func formEncoded(_ pairs: [(String, String)]) -> String {
-        pairs.map { "\(Self.escapeQuery($0.0))=\(Self.escapeQuery($0.1))" }.joined(separator: "&")
-    }
-
-    static func text(_ value: JSONValue?) -> String? {
-        switch value {
-        case .string(let text)?: return text
-        case .number(let number)?: return number == number.rounded() ? String(Int64(number)) : String(number)
-        default: return nil
-        }
-    }
-
     /// A segment as LiveRamp answers it.
     struct Remote {
         var id: String
@@ -301,13 +283,13 @@ struct LiveRampClient: PlatformClient {
         var currency: String?
 
         init?(_ json: JSONValue?) {
-            guard case .object(let fields)? = json, let id = LiveRampClient.text(fields["segmentId"] ?? fields["id"]) else { return nil }
+            guard case .object(let fields)? = json, let id = (fields["segmentId"] ?? fields["id"])?.idText else { return nil }
             self.id = id
-            self.name = LiveRampClient.text(fields["name"]) ?? ""
-            self.status = (LiveRampClient.text(fields["status"]) ?? "PENDING_REVIEW").uppercased()
+            self.name = fields["name"]?.idText ?? ""
+            self.status = (fields["status"]?.idText ?? "PENDING_REVIEW").uppercased()
             self.distributed = fields["hasBeenDistributed"] == .bool(true)
             if case .object(let pricing)? = fields["pricing"] {
-                self.currency = LiveRampClient.text(pricing["currency"])
+                self.currency = pricing["currency"]?.idText
                 if case .object(let targeting)? = pricing["digitalAdTargeting"], case .number(let cpm)? = targeting["cpm"] { self.cpm = cpm }
             }
         }

@@ -40,11 +40,7 @@ struct SourcePage: Sendable {
 
     /// A cursor is text or a number; empty means none.
     private static func text(_ value: JSONValue) -> String? {
-        switch value {
-        case .string(let text) where !text.isEmpty: return text
-        case .number(let number): return number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
-        default: return nil
-        }
+        value.idText.flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 
