@@ -61,6 +61,16 @@ extension StackTests {
             #expect(waiting.field("total") == 60)
             let (again, _) = try await self.pushToEnd(org, connection, ids)
             #expect(again.skipped == 60 && lr.segments.count == 60)
+
+            // LiveRamp approves ten; a refresh reads the waiting segments back and records it.
+            for segment in lr.segments.prefix(10) { lr.review(segment.id) }
+            let refreshed = try await Exchange.send(
+                .POST, LiveStack.gateway + "/api/activations/refresh", headers: org.auth, json: ["connectionId": .string(connection.rawValue)] as JSONValue
+            )
+            #expect(refreshed.status == 200)
+            let counts = try refreshed.decode(JSONValue.self)
+            #expect(counts.field("checked") == 60 && counts.field("changed") == 10, "\(counts)")
+            #expect(try await self.activations(org, "connectionId=\(connection)&status=active").field("total") == 10)
             try await self.deactivate(org, topic: ids[0], connection: connection)
             #expect(lr.segments.filter { $0.status == "INACTIVE" }.count == 1)
         }

@@ -48,11 +48,45 @@ struct ActivationStore: Sendable {
             """,
             logger: logger
         )
+        return try await Self.located(rows)
+    }
+
+    /// The connection's activations still waiting on the platform (review, ingestion), oldest change first.
+    func waiting(orgID: OrgID, connectionID: String, limit: Int, logger: Logger) async throws -> [Activation.Located] {
+        let rows = try await self.client.query(
+            """
+            SELECT id, connection_id, topic_id, platform_segment_id, status, name
+            FROM activations
+            WHERE org_id = \(orgID.rawValue) AND connection_id = \(connectionID) AND status IN ('pending_review', 'processing')
+              AND platform_segment_id IS NOT NULL
+            ORDER BY updated_at, id LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        return try await Self.located(rows)
+    }
+
+    private static func located(_ rows: PostgresRowSequence) async throws -> [Activation.Located] {
         var found: [Activation.Located] = []
         for try await (id, connection, topic, segment, status, name) in rows.decode((String, String, String, String?, String, String).self) {
             found.append(Activation.Located(id: id, connectionID: connection, topicID: topic, platformSegmentID: segment, status: status, name: name))
         }
         return found
+    }
+
+    /// Sets each activation's status, by id.
+    func setStatuses(_ statuses: [String: String], logger: Logger) async throws {
+        guard !statuses.isEmpty else { return }
+        let ids = Array(statuses.keys)
+        try await self.client.query(
+            """
+            UPDATE activations a SET status = s.status, updated_at = now(),
+                   deactivated_at = CASE WHEN s.status = 'inactive' THEN now() ELSE a.deactivated_at END
+            FROM unnest(\(ids)::text[], \(ids.map { statuses[$0] ?? "" })::text[]) AS s(id, status)
+            WHERE a.id = s.id
+            """,
+            logger: logger
+        )
     }
 
     func markInactive(ids: [String], logger: Logger) async throws {

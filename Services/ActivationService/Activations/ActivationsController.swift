@@ -8,6 +8,7 @@ import SharedModels
 /// and the internal `GET /activation-status` behind topics-service's `GET /api/topics/activation-status`.
 struct ActivationsController: Sendable {
     static let maxDeactivate = 100
+    static let maxRefresh = 500
     static let statuses: Set<String> = ["active", "pending_review", "processing", "inactive"]
 
     struct Deactivated: Sendable, Encodable, ResponseEncodable {
@@ -21,6 +22,14 @@ struct ActivationsController: Sendable {
         }
     }
 
+    /// `POST /api/activations/refresh`: what the platform now says of the segments that waited on it.
+    struct Refreshed: Sendable, Encodable, ResponseEncodable {
+        var checked: Int
+        var changed: Int
+        var failed: Int
+        var statuses: [String: Int]
+    }
+
     let store: ActivationStore
     let connections: OutboundConnections
     let library: LibraryClient
@@ -31,6 +40,7 @@ struct ActivationsController: Sendable {
         router.get("api/activations", use: self.list)
         router.post("api/activations/deactivate", use: self.deactivateMany)
         router.post("api/activations/{id}/deactivate", use: self.deactivateOne)
+        router.post("api/activations/refresh", use: self.refresh)
         router.get("activation-status", use: self.activationStatus)
     }
 
@@ -74,6 +84,50 @@ struct ActivationsController: Sendable {
         let result = try await self.deactivate([id], caller: caller, context: context)
         if let failure = result.failed.first, failure.code == "activation_not_found" { throw AppError.notFound(failure.code, failure.message) }
         return result
+    }
+
+    /// `{connectionId}`: reads from the platform up to 500 of the connection's activations that wait on it (LiveRamp's
+    /// review, Index Exchange's ingestion), oldest first, and records the status it reports.
+    @Sendable func refresh(_ request: Request, context: AppRequestContext) async throws -> Refreshed {
+        let caller = try context.requireCaller()
+        let body = try await request.jsonObject(upTo: 1 << 16)
+        guard case .string(let raw)? = body["connectionId"], let connectionID = ConnectionID(rawValue: raw) else {
+            throw Self.invalid("connectionId", "connectionId must be an outbound connection's id.")
+        }
+        let destination = try await self.connections.destination(connectionID, context: context.callContext, logger: context.logger)
+        let client: any PlatformClient
+        do {
+            client = try self.clients.client(for: destination.secrets, logger: context.logger)
+        } catch {
+            throw AppError.conflict(error.code, error.message)
+        }
+        let waiting = try await self.store.waiting(orgID: caller.orgID, connectionID: raw, limit: Self.maxRefresh, logger: context.logger)
+        var statuses: [String: String] = [:]
+        var failed = 0
+        for activation in waiting {
+            guard let id = activation.platformSegmentID else { continue }
+            do {
+                let status = Self.activationStatus(platformStatus: try await client.getSegment(id)?.status)
+                if let status, status != activation.status { statuses[activation.id] = status }
+            } catch {
+                failed += 1
+                context.logger.warning("activation not refreshed", metadata: ["activation_id": "\(activation.id)", "error": "\(error)"])
+            }
+        }
+        try await self.store.setStatuses(statuses, logger: context.logger)
+        var counts: [String: Int] = [:]
+        for activation in waiting { counts[statuses[activation.id] ?? activation.status, default: 0] += 1 }
+        return Refreshed(checked: waiting.count, changed: statuses.count, failed: failed, statuses: counts)
+    }
+
+    /// Our status for a platform's word: waiting words stay waiting, refusals and withdrawals are inactive, a segment
+    /// the platform no longer has is inactive; nil for a word we do not know (the status is left as it was).
+    static func activationStatus(platformStatus: String?) -> String? {
+        guard let status = platformStatus?.lowercased() else { return "inactive" }
+        if status.contains("review") || status.contains("pending") { return "pending_review" }
+        if status.contains("processing") { return "processing" }
+        if ["inactive", "rejected", "paused", "withdrawn", "deleted", "archived"].contains(status) { return "inactive" }
+        return status == "active" ? "active" : nil
     }
 
     @Sendable func activationStatus(_ request: Request, context: AppRequestContext) async throws -> Response {

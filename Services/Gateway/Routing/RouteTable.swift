@@ -59,6 +59,7 @@ enum RouteTable {
         ProxiedRoute(method: .get, path: "/api/activations", service: .activation, access: .scope(.activations)),
         ProxiedRoute(method: .post, path: "/api/activations/deactivate", service: .activation, access: .scope(.activations)),
         ProxiedRoute(method: .post, path: "/api/activations/{id}/deactivate", service: .activation, access: .scope(.activations)),
+        ProxiedRoute(method: .post, path: "/api/activations/refresh", service: .activation, access: .scope(.activations)),
         ProxiedRoute(method: .post, path: "/api/classify", service: .classifier, access: .scope(.classify)),
         // Output templates: reading with the classify scope, changing from an (owner or admin) session.
         ProxiedRoute(method: .get, path: "/api/output-templates", service: .classifier, access: .scope(.classify)),
