@@ -172,6 +172,16 @@ extension StackTests {
             #expect(platforms.first?.field("status") == "active")
             #expect(platforms.first?.field("platform") == "custom_api")
 
+            // The connection's runs, newest first: the dry run left none.
+            let runs = try await Exchange.send(.GET, LiveStack.gateway + "/api/connections/\(connection)/push/runs?pageSize=2", headers: org.auth)
+            let listedRuns = try runs.decode(JSONValue.self)
+            #expect(listedRuns.field("total") == 4 && listedRuns.field("totalPages") == 2)
+            guard case .array(let newest)? = listedRuns.field("data") else {
+                Issue.record("no runs: \(listedRuns)")
+                return
+            }
+            #expect(newest.count == 2 && newest.first?.field("total") == 5)
+
             // Secrets never come back.
             for answer in [dry, deactivated, status] { #expect(!String(decoding: answer.body, as: UTF8.self).contains(platform.token)) }
         }

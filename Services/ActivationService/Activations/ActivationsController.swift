@@ -188,7 +188,7 @@ struct ActivationsController: Sendable {
         }
     }
 
-    private static func int(_ raw: String?, _ name: String, _ range: ClosedRange<Int>, default value: Int) throws -> Int {
+    static func int(_ raw: String?, _ name: String, _ range: ClosedRange<Int>, default value: Int) throws -> Int {
         guard let raw else { return value }
         guard let number = Int(raw), range.contains(number) else { throw Self.invalid(name, "\(name) must be from \(range.lowerBound) to \(range.upperBound).") }
         return number

@@ -2,7 +2,8 @@ import Hummingbird
 import ServiceKit
 import SharedModels
 
-/// `POST /api/connections/:id/push/run`, `POST …/push/run/:runId/push` and `GET …/push/run/:runId/status`.
+/// `POST /api/connections/:id/push/run`, `POST …/push/run/:runId/push`, `GET …/push/run/:runId/status`, and the
+/// connection's runs, `GET /api/connections/:id/push/runs`.
 struct PushRunsController: Sendable {
     let engine: PushEngine
 
@@ -11,6 +12,21 @@ struct PushRunsController: Sendable {
         group.post(use: self.create)
         group.post("{runId}/push", use: self.push)
         group.get("{runId}/status", use: self.status)
+        router.get("api/connections/{id}/push/runs", use: self.history)
+    }
+
+    /// Newest first, `page` and `pageSize` (≤ 100) as the Topics API has them.
+    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let connectionID = try Self.connectionID(context)
+        let query = request.queryDictionary
+        let page = try ActivationsController.int(query["page"], "page", 1...1_000_000, default: 1)
+        let pageSize = try ActivationsController.int(query["pageSize"], "pageSize", 1...100, default: 25)
+        let (rows, total) = try await self.engine.store.runs(
+            connectionID: connectionID.rawValue, orgID: caller.orgID.rawValue, page: page, pageSize: pageSize, logger: context.logger
+        )
+        let pages = (total + pageSize - 1) / pageSize
+        return Response.json(#"{"data":\#(rows),"total":\#(total),"page":\#(page),"pageSize":\#(pageSize),"totalPages":\#(pages)}"#)
     }
 
     /// 201 with the run's status, or 200 with the plan of a dry run.

@@ -91,6 +91,23 @@ struct PushStore: Sendable {
         )
     }
 
+    /// One page of a connection's runs, newest first, as a JSON array of `PushRun`, and how many there are.
+    func runs(connectionID: String, orgID: String, page: Int, pageSize: Int, logger: Logger) async throws -> (json: String, total: Int) {
+        let rows = try await self.client.query(
+            """
+            SELECT (SELECT count(*) FROM push_runs WHERE connection_id = \(connectionID) AND org_id = \(orgID)),
+                   (SELECT COALESCE(json_agg(p.run ORDER BY p.created_at DESC, p.id DESC), '[]')::text FROM (
+                        SELECT r.created_at, r.id, (\(unescaped: PushRun.json))::json AS run FROM push_runs r
+                        WHERE r.connection_id = \(connectionID) AND r.org_id = \(orgID)
+                        ORDER BY r.created_at DESC, r.id DESC LIMIT \(pageSize) OFFSET \((page - 1) * pageSize)
+                   ) p)
+            """,
+            logger: logger
+        )
+        for try await (total, json) in rows.decode((Int, String).self) { return (json, total) }
+        return ("[]", 0)
+    }
+
     func run(_ id: String, orgID: String, logger: Logger) async throws -> PushRun? {
         try await self.client.withConnection { connection in try await Self.run(id, orgID: orgID, on: connection, logger: logger) }
     }

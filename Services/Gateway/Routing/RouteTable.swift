@@ -56,6 +56,7 @@ enum RouteTable {
         ProxiedRoute(method: .post, path: "/api/connections/{id}/push/run", service: .activation, access: .scope(.activations)),
         ProxiedRoute(method: .post, path: "/api/connections/{id}/push/run/{runId}/push", service: .activation, access: .scope(.activations)),
         ProxiedRoute(method: .get, path: "/api/connections/{id}/push/run/{runId}/status", service: .activation, access: .scope(.activations)),
+        ProxiedRoute(method: .get, path: "/api/connections/{id}/push/runs", service: .activation, access: .scope(.activations)),
         ProxiedRoute(method: .get, path: "/api/activations", service: .activation, access: .scope(.activations)),
         ProxiedRoute(method: .post, path: "/api/activations/deactivate", service: .activation, access: .scope(.activations)),
         ProxiedRoute(method: .post, path: "/api/activations/{id}/deactivate", service: .activation, access: .scope(.activations)),
