@@ -101,6 +101,9 @@ import Testing
             try await Task.sleep(for: .seconds(1.2))
             let again = try await store.claim(runID: run.id, limit: 25, leaseSeconds: 1, logger: self.logger)
             #expect(again.map(\.attempts) == [2, 2])
+            // A batch given back (nothing reached the platform) is claimable at once, as if never claimed.
+            try await store.release(runID: run.id, again, logger: self.logger)
+            #expect(try await store.claim(runID: run.id, limit: 25, leaseSeconds: 300, logger: self.logger).map(\.attempts) == [2, 2])
         }
     }
 

@@ -93,6 +93,11 @@ struct PushEngine: Sendable {
         } catch let error as AppError where error.status.code < 500 {
             // The connection was deleted, disabled or broken after the run began: the batch fails with the reason.
             outcomes = items.map { .failed($0, PlatformError(code: error.code, message: error.message)) }
+        } catch {
+            // connections-service did not answer: nothing was sent, so the batch goes back to the queue at once
+            // rather than waiting out its lease.
+            try await self.store.release(runID: run.id, items, logger: logger)
+            throw error
         }
         try await self.store.complete(run, outcomes: outcomes, logger: logger)
         await self.library.record(Self.history(outcomes, run: run), context: context, logger: logger)

@@ -137,6 +137,17 @@ struct PushStore: Sendable {
         return items.sorted { $0.position < $1.position }
     }
 
+    /// Gives claimed items back, untouched, for the next call: their push never reached the platform.
+    func release(runID: String, _ items: [ClaimedItem], logger: Logger) async throws {
+        try await self.client.query(
+            """
+            UPDATE push_items SET state = 'pending', claimed_at = NULL, attempts = attempts - 1
+            WHERE run_id = \(runID) AND position = ANY(\(items.map(\.position))) AND state = 'sending'
+            """,
+            logger: logger
+        )
+    }
+
     /// Records a batch's outcomes in one transaction under the run's row lock: the items' states, the activations
     /// they leave, at most 500 stored errors (every one counted), and the run's end once no item is left open.
     func complete(_ run: PushRun, outcomes: [ItemOutcome], logger: Logger) async throws {
