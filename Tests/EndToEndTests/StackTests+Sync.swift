@@ -120,7 +120,7 @@ extension StackTests {
         let after = try await Exchange.send(.POST, LiveStack.gateway + "/api/connections/\(connection)/sync/run/\(second.runId)/page", headers: org.auth)
         var final = second
         final.lastPage = nil
-        #expect(try after.decode(SyncRunStatus.self) == final)
+        #expect(try after.decode(SyncRunStatus.self) == final, "after: \(String(decoding: after.body, as: UTF8.self))\nfinal: \(final)")
     }
 
     @Test func aCursorSyncThroughRateLimitsServerErrorsBrokenJSONAndNamelessRecordsCountsEveryRecord() async throws {

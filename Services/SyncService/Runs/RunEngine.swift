@@ -44,7 +44,8 @@ struct RunEngine: Sendable {
             } else {
                 run.stage = "fetching"
             }
-            try await RunStore.save(run, leaseSeconds: self.leaseSeconds, on: connection, logger: logger)
+            // The answer carries the end time as Postgres stored it, so a later status call says exactly the same.
+            run.completedAt = try await RunStore.save(run, leaseSeconds: self.leaseSeconds, on: connection, logger: logger)
             return run.status(lastPage: summary)
         }
     }

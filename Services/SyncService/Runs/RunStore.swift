@@ -112,10 +112,11 @@ struct RunStore: Sendable {
         return try await self.find(id, orgID: orgID, logger: logger)
     }
 
-    /// Writes back everything a page or a preparation changed. A job's lease is renewed in the same statement, so
-    /// no other worker can take it over between a long page and the next heartbeat.
-    static func save(_ run: RunRecord, leaseSeconds: Int, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query(
+    /// Writes back everything a page or a preparation changed, and answers the stored end time (microseconds, as
+    /// Postgres keeps it). A job's lease is renewed in the same statement, so no other worker can take it over
+    /// between a long page and the next heartbeat.
+    static func save(_ run: RunRecord, leaseSeconds: Int, on connection: PostgresConnection, logger: Logger) async throws -> Date? {
+        let rows = try await connection.query(
             """
             UPDATE sync_runs SET status = \(run.status.rawValue), stage = \(run.stage), sync_mode = \(run.syncMode), page_size = \(run.pageSize),
                    total_items = \(run.totalItems), next_page = \(run.nextPage), next_offset = \(run.nextOffset), next_cursor = \(run.nextCursor),
@@ -126,9 +127,12 @@ struct RunStore: Sendable {
                    completed_at = \(run.completedAt), updated_at = now(),
                    lease_until = CASE WHEN kind = 'job' THEN now() + \(leaseSeconds) * interval '1 second' END
             WHERE id = \(run.id.rawValue)
+            RETURNING completed_at
             """,
             logger: logger
         )
+        for try await completedAt in rows.decode(Date?.self) { return completedAt }
+        return run.completedAt
     }
 
     struct PageRow: Sendable {
