@@ -5,7 +5,7 @@ struct AudienceHub: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audiencehub",
         abstract: "The Audience Hub command line: a client of the public API.",
-        subcommands: [Admin.self, Sync.self]
+        subcommands: [Admin.self, Sync.self, Push.self]
     )
 }
 

@@ -252,4 +252,36 @@ extension StackTests {
             #expect(unknown.status == 404 && unknown.errorCode == "activation_not_found")
         }
     }
+
+    @Test func theCLIPushesTopicsFromAFileAndExits3WhenSomeFail() async throws {
+        let (org, ids) = try await self.pushOrg(topics: 30)
+        let platform = FakeCustomPlatform(token: "dsp-\(UUID().uuidString)")
+        try await platform.run { base in
+            let connection = try await self.outbound(
+                org, platform: "custom_api", config: ["api_base_url": .string(base)], credentials: ["token": .string(platform.token)]
+            )
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("ah-push-\(UUID().uuidString).txt")
+            try (["# topics to push"] + ids.dropFirst() + [""]).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let key = String(try #require(org.auth["Authorization"]).dropFirst("Bearer ".count))
+            func cli(_ arguments: [String]) throws -> (status: Int32, output: String) {
+                let result = try Scripts.execute(
+                    (ProcessInfo.processInfo.environment["AH_BIN_DIR"] ?? Scripts.root.appendingPathComponent(".build/debug").path) + "/audiencehub",
+                    ["push", "--connection", connection.rawValue] + arguments, environment: ["AUDIENCEHUB_URL": LiveStack.gateway, "AUDIENCEHUB_API_KEY": key]
+                )
+                return (result.status, result.output)
+            }
+            let dry = try cli(["--topics-file", file.path, "--dry-run"])
+            #expect(dry.status == 0 && dry.output.contains("dry run: create 29, update 0, deactivate 0, skip 0"), "\(dry.output)")
+            #expect(platform.segments.isEmpty)
+
+            let pushed = try cli(["--topics-file", file.path, "--topic", ids[0], "--topic", "ot_missing", "--cpm", "1.25", "--json"])
+            #expect(pushed.status == 3, "\(pushed.output)")
+            let json = try #require(pushed.output.split(separator: "\n").last { $0.hasPrefix("{") })
+            let status = try JSONCoding.decoder.decode(PushRunStatus.self, from: Data(json.utf8))
+            #expect(status.pushed == 30 && status.failed == 1 && status.errors.first?.code == "topic_not_found")
+            #expect(platform.segments.count == 30 && platform.segments.allSatisfy { $0.price == 1.25 })
+            #expect(!pushed.output.contains(key) && !pushed.output.contains(platform.token))
+        }
+    }
 }
