@@ -29,10 +29,10 @@ public struct InboundAuth: Sendable {
     /// The headers that authenticate one request; for oauth2 this first obtains a token, or takes the cached one.
     func headers(httpClient: HTTPClient, timeout: TimeAmount, tokens: OAuthTokenCache?, logger: Logger) async throws -> [(String, String)] {
         guard self.type == .oauth2 else { return Self.headers(self.type, credentials: self.credentials, apiKeyHeader: self.apiKeyHeader) }
-        if let token = tokens?.token(for: self.tokenCacheKey) { return [("Authorization", "Bearer \(token)")] }
-        let (token, expiresIn) = try await self.oauthToken(httpClient: httpClient, timeout: timeout, logger: logger)
-        tokens?.store(token, expiresIn: expiresIn, for: self.tokenCacheKey)
-        return [("Authorization", "Bearer \(token)")]
+        let fetch = { @Sendable in try await self.oauthToken(httpClient: httpClient, timeout: timeout, logger: logger) }
+        // With a cache, concurrent pages of a run share one token request.
+        guard let tokens else { return [("Authorization", "Bearer \(try await fetch().0)")] }
+        return [("Authorization", "Bearer \(try await tokens.token(for: self.tokenCacheKey, fetch: fetch))")]
     }
 
     /// The headers of every auth type that needs no round trip first (none for oauth2), for any outbound caller.

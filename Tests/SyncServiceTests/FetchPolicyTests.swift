@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import Synchronization
 import Testing
 
 @testable import Connectors
@@ -62,5 +63,31 @@ import Testing
         #expect(cache.token(for: "k", now: now.addingTimeInterval(3580)) == nil)
         cache.invalidate("k")
         #expect(cache.token(for: "k", now: now) == nil)
+    }
+
+    @Test func callersThatNeedATokenAtOnceShareOneRequestAndARefusedTokenIsReplacedOnce() async throws {
+        let cache = OAuthTokenCache()
+        let requests = Mutex(0)
+        let fetch: @Sendable () async throws -> (String, TimeInterval?) = {
+            let number = requests.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            return ("token-\(number)", 3600)
+        }
+        let tokens = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<8 { group.addTask { try await cache.token(for: "k", fetch: fetch) } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(Set(tokens) == ["token-1"] && requests.withLock { $0 } == 1)
+        #expect(try await cache.token(for: "k", fetch: fetch) == "token-1")
+        // Eight callers refused token-1 at once: one new request, and a later refusal of token-1 keeps token-2.
+        let renewed = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<8 { group.addTask { try await cache.token(for: "k", replacing: "token-1", fetch: fetch) } }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(Set(renewed) == ["token-2"] && requests.withLock { $0 } == 2)
+        #expect(try await cache.token(for: "k", replacing: "token-1", fetch: fetch) == "token-2")
     }
 }
