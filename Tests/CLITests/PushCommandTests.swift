@@ -8,9 +8,10 @@ import Testing
 @Suite struct PushCommandTests {
     func status(_ state: String = "completed", pushed: Int = 0, skipped: Int = 0, failed: Int = 0, review: Int = 0, errors: Int = 0) -> PushRunStatus {
         PushRunStatus(
-            runId: "push_1", status: state, done: true, total: pushed + skipped + failed + review, pending: 0, pushed: pushed, skipped: skipped,
-            failed: failed, awaitingReview: review, processing: 0, errorCount: errors, plan: ["create": pushed],
-            errors: (0..<min(errors, 12)).map { PushRunStatus.Failure(topicId: "ot_\($0)", code: "rejected", message: "no") }
+            runId: "push_1", connectionId: "conn_1", platform: "custom_api", status: state, done: true, total: pushed + skipped + failed + review,
+            pending: 0, pushed: pushed, skipped: skipped, failed: failed, awaitingReview: review, processing: 0, errorCount: errors,
+            plan: ["create": pushed], errors: (0..<min(errors, 12)).map { PushRunStatus.ErrorEntry(position: $0, topicId: "ot_\($0)", code: "rejected", message: "no") },
+            templateKey: "internal", cpm: Money(cents: 0, currency: "USD"), createdAt: "", finishedAt: nil
         )
     }
 

@@ -9,34 +9,6 @@ import Testing
 /// topics-service (the topics and their history), classifier-service (the names) → the platform, a fake speaking its
 /// wire format in this process.
 extension StackTests {
-    struct PushRunStatus: Decodable {
-        var runId: String
-        var status: String
-        var done: Bool
-        var total: Int
-        var pending: Int
-        var pushed: Int
-        var skipped: Int
-        var failed: Int
-        var awaitingReview: Int
-        var processing: Int
-        var errorCount: Int
-        var storedErrors: Int
-        var plan: [String: Int]
-        var errors: [PushError]
-        var batch: Batch?
-
-        struct PushError: Decodable {
-            var topicId: String
-            var code: String
-            var message: String
-        }
-
-        struct Batch: Decodable {
-            var size: Int
-        }
-    }
-
     /// An org whose library holds what a sync of sample-source leaves (its 500 records, less the duplicates among
     /// them), and the ids of the first `count` topics, or of all when there are fewer.
     func pushOrg(topics count: Int) async throws -> (SyncOrg, [String]) {

@@ -43,7 +43,7 @@ struct PushEngine: Sendable {
     }
 
     enum Created: Sendable {
-        case run(PushStatus)
+        case run(PushRunStatus)
         case dryRun(DryRun)
     }
 
@@ -75,7 +75,7 @@ struct PushEngine: Sendable {
     }
 
     /// Pushes the run's next batch. Concurrent calls push disjoint batches; a finished run answers its status.
-    func pushBatch(runID: String, connectionID: ConnectionID, caller: Caller, context: CallContext, logger: Logger) async throws -> PushStatus {
+    func pushBatch(runID: String, connectionID: ConnectionID, caller: Caller, context: CallContext, logger: Logger) async throws -> PushRunStatus {
         let run = try await self.run(runID, connectionID: connectionID, caller: caller, logger: logger)
         guard run.isRunning else { return try await self.store.status(run, logger: logger) }
         let items = try await self.store.claim(runID: run.id, limit: Self.batchSize, leaseSeconds: self.leaseSeconds, logger: logger)
@@ -111,11 +111,11 @@ struct PushEngine: Sendable {
         }
         logger.info("push batch done", metadata: ["run_id": "\(run.id)", "items": "\(items.count)", "pushed": "\(pushed)"])
         var status = try await self.status(runID: run.id, connectionID: connectionID, caller: caller, logger: logger)
-        status.batch = PushStatus.Batch(size: items.count, pushed: pushed, failed: items.count - pushed)
+        status.batch = PushRunStatus.Batch(size: items.count, pushed: pushed, failed: items.count - pushed)
         return status
     }
 
-    func status(runID: String, connectionID: ConnectionID, caller: Caller, logger: Logger) async throws -> PushStatus {
+    func status(runID: String, connectionID: ConnectionID, caller: Caller, logger: Logger) async throws -> PushRunStatus {
         try await self.store.status(try await self.run(runID, connectionID: connectionID, caller: caller, logger: logger), logger: logger)
     }
 

@@ -41,7 +41,7 @@ struct PushRunsController: Sendable {
         }
     }
 
-    @Sendable func push(_ request: Request, context: AppRequestContext) async throws -> PushStatus {
+    @Sendable func push(_ request: Request, context: AppRequestContext) async throws -> PushRunStatus {
         let caller = try context.requireCaller()
         return try await self.engine.pushBatch(
             runID: try context.parameters.require("runId"), connectionID: try Self.connectionID(context), caller: caller, context: context.callContext,
@@ -49,7 +49,7 @@ struct PushRunsController: Sendable {
         )
     }
 
-    @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> PushStatus {
+    @Sendable func status(_ request: Request, context: AppRequestContext) async throws -> PushRunStatus {
         let caller = try context.requireCaller()
         return try await self.engine.status(
             runID: try context.parameters.require("runId"), connectionID: try Self.connectionID(context), caller: caller, logger: context.logger

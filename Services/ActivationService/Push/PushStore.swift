@@ -189,8 +189,8 @@ struct PushStore: Sendable {
         }
     }
 
-    /// The run's counts by state and by planned action, and its stored errors.
-    func status(_ run: PushRun, logger: Logger) async throws -> PushStatus {
+    /// The run with its counts by state and by planned action, and its stored errors.
+    func status(_ run: PushRun, logger: Logger) async throws -> PushRunStatus {
         let rows = try await self.client.query(
             """
             SELECT json_build_object(
@@ -209,11 +209,15 @@ struct PushStore: Sendable {
             """,
             logger: logger
         )
-        for try await (counts, plan, errors) in rows.decode((String, String, String).self) {
-            return PushStatus(
-                run: run, counts: try JSONCoding.decoder.decode(PushStatus.Counts.self, from: Data(counts.utf8)),
-                plan: try JSONCoding.decoder.decode([String: Int].self, from: Data(plan.utf8)),
-                errors: try JSONCoding.decoder.decode([PushStatus.ErrorEntry].self, from: Data(errors.utf8))
+        for try await (countsJSON, plan, errors) in rows.decode((String, String, String).self) {
+            let counts = try JSONCoding.decoder.decode([String: Int].self, from: Data(countsJSON.utf8))
+            return PushRunStatus(
+                runId: run.id, connectionId: run.connectionID, platform: run.platform, status: run.status, done: !run.isRunning, total: run.total,
+                pending: counts["pending", default: 0], pushed: counts["pushed", default: 0], skipped: counts["skipped", default: 0],
+                failed: counts["failed", default: 0], awaitingReview: counts["awaitingReview", default: 0], processing: counts["processing", default: 0],
+                errorCount: run.errorCount, plan: try JSONCoding.decoder.decode([String: Int].self, from: Data(plan.utf8)),
+                errors: try JSONCoding.decoder.decode([PushRunStatus.ErrorEntry].self, from: Data(errors.utf8)), templateKey: run.templateKey,
+                cpm: Money(cents: run.cpmCents, currency: run.currency), createdAt: run.createdAt, finishedAt: run.finishedAt
             )
         }
         throw AppError(.internalServerError, code: "internal_error", message: "The push run's counts could not be read.")

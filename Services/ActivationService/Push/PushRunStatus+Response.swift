@@ -1,0 +1,4 @@
+import Hummingbird
+import SharedModels
+
+extension PushRunStatus: ResponseEncodable {}
