@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import SharedModels
 import Synchronization
 import Testing
@@ -102,7 +101,7 @@ import Testing
     @Test func aBatchKeepsItsOrderWhateverOrderTheCallsFinishIn() async {
         let platform = RecordingPlatform()
         let items = (0..<25).map { self.item($0, $0 % 5 == 0 ? .deactivate : .create, segment: $0 % 5 == 0 ? "seg-\($0)" : nil) }
-        let outcomes = await BatchPusher(concurrency: 4).push(items, to: platform, terms: self.terms, logger: .init(label: "test"))
+        let outcomes = await BatchPusher(concurrency: 4).push(items, to: platform, terms: self.terms)
         #expect(outcomes.map(\.item.position) == Array(0..<25))
         #expect(outcomes.allSatisfy { $0.state == .pushed })
         #expect(platform.calls.count == 25)
@@ -111,7 +110,7 @@ import Testing
     @Test func aRejectedFileIsBisectedDownToTheBadRowsAnd413SplitsIt() async {
         let platform = FilePlatform(badNames: ["Name 5", "Name 17"], maxFileRows: 10)
         let items = (0..<25).map { self.item($0, .create) } + [self.item(25, .deactivate, segment: "ot_25")]
-        let outcomes = await BatchPusher(concurrency: 4).push(items, to: platform, terms: self.terms, logger: .init(label: "test"))
+        let outcomes = await BatchPusher(concurrency: 4).push(items, to: platform, terms: self.terms)
         #expect(outcomes.count == 26)
         #expect(outcomes.filter { $0.state == .failed }.map(\.item.position) == [5, 17])
         #expect(outcomes.filter { $0.state == .failed }.allSatisfy { $0.failure?.message.contains("bad row") == true })

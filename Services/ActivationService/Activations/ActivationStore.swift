@@ -104,7 +104,7 @@ struct ActivationStore: Sendable {
                 SELECT a.topic_id, json_agg(json_build_object(
                     'activationId', a.id, 'connectionId', a.connection_id, 'platform', a.platform, 'status', a.status,
                     'platformSegmentId', a.platform_segment_id,
-                    'updatedAt', to_char(a.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+                    'updatedAt', \(unescaped: SQLTimestamp.iso("a.updated_at"))
                 ) ORDER BY a.platform, a.connection_id) AS platforms
                 FROM activations a WHERE a.org_id = \(orgID.rawValue) GROUP BY a.topic_id
             ) t
@@ -122,9 +122,9 @@ struct ActivationStore: Sendable {
             'platformSegmentId', a.platform_segment_id, 'status', a.status, 'name', a.name, 'description', a.description,
             'cpm', json_build_object('cents', a.cpm_cents, 'currency', a.currency), 'templateKey', a.template_key,
             'engineVersion', a.engine_version, 'lastRunId', a.last_run_id,
-            'activatedAt', to_char(a.activated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-            'deactivatedAt', to_char(a.deactivated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-            'updatedAt', to_char(a.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+            'activatedAt', \(SQLTimestamp.iso("a.activated_at")),
+            'deactivatedAt', \(SQLTimestamp.iso("a.deactivated_at")),
+            'updatedAt', \(SQLTimestamp.iso("a.updated_at"))
         )
         """
 }

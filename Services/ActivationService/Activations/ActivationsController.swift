@@ -180,7 +180,7 @@ struct ActivationsController: Sendable {
             let destination = try await self.connections.destination(id, context: context.callContext, logger: context.logger)
             let client = try self.clients.client(for: destination.secrets, logger: context.logger)
             let terms = BatchPusher.Terms(cpmCents: 0, currency: "USD", dataSourceLocation: destination.config.dataSourceLocation)
-            return await self.pusher.push(items, to: client, terms: terms, logger: context.logger)
+            return await self.pusher.push(items, to: client, terms: terms)
         } catch let error as AppError {
             return items.map { .failed($0, PlatformError(code: error.code, message: error.message)) }
         } catch {

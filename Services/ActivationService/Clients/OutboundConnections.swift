@@ -1,5 +1,4 @@
 import Connectors
-import HTTPTypes
 import Logging
 import ServiceKit
 import SharedModels
@@ -27,12 +26,7 @@ struct OutboundConnections: Sendable {
     let client: InternalClient
 
     func destination(_ id: ConnectionID, context: CallContext, logger: Logger) async throws -> Destination {
-        let secrets: ConnectionSecrets
-        do {
-            secrets = try await self.client.get("/internal/connections/\(id.rawValue)/secrets", as: ConnectionSecrets.self, context: context, logger: logger)
-        } catch let error as AppError where error.status == .notFound {
-            throw AppError.notFound("connection_not_found", "No connection \(id.rawValue) in this organisation.")
-        }
+        let secrets = try await self.client.connectionSecrets(id, context: context, logger: logger)
         let connection = secrets.connection
         guard connection.direction.pushes else {
             throw AppError.badRequest("not_outbound", "Connection \(id.rawValue) is inbound: only outbound connections push segments.")

@@ -1,4 +1,3 @@
-import Logging
 
 /// Sends one claimed batch to a platform and says what became of each item. Segments go one call each, a few at a
 /// time; a platform that takes files gets the batch as one upload, bisected when the platform rejects the whole file
@@ -14,7 +13,7 @@ struct BatchPusher: Sendable {
         var dataSourceLocation: String?
     }
 
-    func push(_ items: [ClaimedItem], to client: any PlatformClient, terms: Terms, logger: Logger) async -> [ItemOutcome] {
+    func push(_ items: [ClaimedItem], to client: any PlatformClient, terms: Terms) async -> [ItemOutcome] {
         if let uploader = client as? any SegmentFileUploader {
             return await self.upload(items, to: uploader, terms: terms)
         }

@@ -87,7 +87,7 @@ struct PushEngine: Sendable {
         do {
             let destination = try await self.connections.destination(connectionID, context: context, logger: logger)
             let terms = BatchPusher.Terms(cpmCents: run.cpmCents, currency: run.currency, dataSourceLocation: destination.config.dataSourceLocation)
-            outcomes = await self.pusher.push(items, to: try self.clients.client(for: destination.secrets, logger: logger), terms: terms, logger: logger)
+            outcomes = await self.pusher.push(items, to: try self.clients.client(for: destination.secrets, logger: logger), terms: terms)
         } catch let error as PlatformError {
             outcomes = items.map { .failed($0, error) }
         } catch let error as AppError where error.status.code < 500 {

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceKit
 import SharedModels
 
 /// A push run's row, as Postgres renders it (`PushRun.json`).
@@ -28,8 +29,8 @@ struct PushRun: Sendable, Codable, Equatable {
         json_build_object(
             'id', r.id, 'org_id', r.org_id, 'connection_id', r.connection_id, 'platform', r.platform, 'status', r.status,
             'template_key', r.template_key, 'cpm_cents', r.cpm_cents, 'currency', r.currency, 'total', r.total, 'error_count', r.error_count,
-            'created_at', to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-            'finished_at', to_char(r.finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+            'created_at', \(SQLTimestamp.iso("r.created_at")),
+            'finished_at', \(SQLTimestamp.iso("r.finished_at"))
         )::text
         """
 }

@@ -1,6 +1,5 @@
 import Connectors
 import Foundation
-import HTTPTypes
 import Logging
 import ServiceKit
 import SharedModels
@@ -21,12 +20,7 @@ struct ConnectionsClient: Sendable {
     /// The connection, checked to be one a sync can pull from. 404 `connection_not_found` (or `channel_not_found`
     /// when the caller named it a channel) when it is not in the caller's org.
     func source(_ id: ConnectionID, notFoundCode: String = "connection_not_found", context: CallContext, logger: Logger) async throws -> SourceConnection {
-        let secrets: ConnectionSecrets
-        do {
-            secrets = try await self.client.get("/internal/connections/\(id.rawValue)/secrets", as: ConnectionSecrets.self, context: context, logger: logger)
-        } catch let error as AppError where error.status == .notFound {
-            throw AppError.notFound(notFoundCode, "No connection \(id.rawValue) in this organisation.")
-        }
+        let secrets = try await self.client.connectionSecrets(id, notFoundCode: notFoundCode, context: context, logger: logger)
         let connection = secrets.connection
         guard connection.direction.pulls else {
             throw AppError.badRequest("not_inbound", "Connection \(id.rawValue) is \(connection.direction.rawValue): only inbound connections sync.")

@@ -87,7 +87,7 @@ struct ExportController: Sendable {
             let text: String
             switch column {
             case "keywords": text = "array_to_string(o.keywords, '; ')"
-            case "created_at", "updated_at": text = "to_char(o.\(column) AT TIME ZONE 'UTC', \(TopicJSON.timestamp))"
+            case "created_at", "updated_at": text = SQLTimestamp.iso("o.\(column)")
             default: text = "o.\(column)::text"
             }
             return "COALESCE('\"' || replace(\(text), '\"', '\"\"') || '\"', '')"

@@ -135,7 +135,7 @@ struct LibraryRepository: Sendable {
             SELECT COALESCE(json_agg(json_build_object(
                 'id', h.id, 'orgTopicId', h.org_topic_id, 'changeType', h.change_type, 'changedBy', h.changed_by,
                 'previousValues', h.previous_values, 'newValues', h.new_values, 'source', h.source, 'metadata', h.metadata,
-                'changedAt', to_char(h.changed_at AT TIME ZONE 'UTC', \(unescaped: TopicJSON.timestamp))
+                'changedAt', \(unescaped: SQLTimestamp.iso("h.changed_at"))
             ) ORDER BY h.changed_at DESC, h.id DESC), '[]')::text
             FROM (
                 SELECT * FROM topic_history WHERE org_id = \(orgID.rawValue) AND org_topic_id = \(id)

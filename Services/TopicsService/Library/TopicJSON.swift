@@ -1,8 +1,8 @@
+import ServiceKit
+
 /// A library topic as the API shows it, built by Postgres from a row `o` of org_topics: one definition for the
 /// list, the single topic, the writes and the JSON export, with no decoding and re-encoding in between.
 enum TopicJSON {
-    static let timestamp = #"'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'"#
-
     static let expression = """
         json_build_object(
             'id', o.id, 'global_topic_id', o.global_topic_id, 'topic_name', o.topic_name,
@@ -16,8 +16,8 @@ enum TopicJSON {
             'internal_description', o.internal_description, 'platform_outputs', o.platform_outputs,
             'engine_version', o.engine_version, 'confidence', o.confidence, 'performance_score', o.performance_score,
             'external_id', o.external_id, 'source', o.source, 'description', o.description,
-            'created_at', to_char(o.created_at AT TIME ZONE 'UTC', \(timestamp)),
-            'updated_at', to_char(o.updated_at AT TIME ZONE 'UTC', \(timestamp))
+            'created_at', \(SQLTimestamp.iso("o.created_at")),
+            'updated_at', \(SQLTimestamp.iso("o.updated_at"))
         )::text
         """
 
