@@ -1,3 +1,4 @@
+import DedupScan
 import Dispatch
 import Foundation
 import SharedModels
@@ -15,10 +16,11 @@ import Synchronization
 /// smallest entries and the shelf's `s` is nearly as tight as each vector's own: at 0.75, about three quarters of
 /// the query's keys, when a random name has each key one time in twenty.
 ///
-/// The count is taken on bitmaps, 256 vectors at a time (see `EmbeddingShelf`), where a vector drops out as soon as
-/// it has missed more of the query's keys than it may. Only vectors that pass are scored, with the same Float32
-/// sum, in the same order, as `HashEmbedding.cosine`, so ties and the threshold fall exactly as in a scan.
-/// A batch of queries is answered chunk by chunk, so each chunk is read from memory once for the whole batch.
+/// The count is taken on bitmaps, 256 vectors of a shelf at a time, each key's rows of all shelves' chunks in one
+/// sequential stream (see `EmbeddingChunks`), where a vector drops out as soon as it has missed more of the query's
+/// keys than it may. Only vectors that pass are scored, with the same Float32 sum, in the same order, as
+/// `HashEmbedding.cosine`, so ties and the threshold fall exactly as in a scan. A single query reads the streams of
+/// its keys; a batch of queries is answered chunk by chunk, so each chunk is read from memory once for the whole batch.
 public struct EmbeddingIndex: Sendable {
     public struct Match: Sendable, Equatable {
         /// The vector's position, in the order vectors were added.
@@ -43,6 +45,11 @@ public struct EmbeddingIndex: Sendable {
     /// Float rounding must never drop a true match: bounds are loosened by this much.
     private static let slack: Float = 1e-4
     private static let collisionClasses = 24
+    /// The cores a batch is split across: those the process may run on.
+    private static let cores: Int = {
+        let available = Int(dedup_available_cores())
+        return available > 0 ? available : ProcessInfo.processInfo.activeProcessorCount
+    }()
     /// Below this many queries a core, a batch is not worth splitting.
     private static let queriesPerCore = 64
     /// The lowest score a match may have.
@@ -53,8 +60,10 @@ public struct EmbeddingIndex: Sendable {
     private var values: [Float] = []
     private var shelves: [EmbeddingShelf] = []
     private var shelfNumbers: [ShelfKey: Int] = [:]
+    /// Every shelf's bitmaps.
+    private var chunks = EmbeddingChunks()
     /// How many vectors have each key: a query tests its rarest keys first.
-    private var keyCounts = [Int](repeating: 0, count: EmbeddingShelf.keys)
+    private var keyCounts = [Int](repeating: 0, count: EmbeddingChunks.keys)
 
     public init(minimumScore: Float) {
         self.minimumScore = minimumScore
@@ -85,7 +94,8 @@ public struct EmbeddingIndex: Sendable {
             self.shelves.append(EmbeddingShelf(length: keys.count))
             self.shelfNumbers[shelfKey] = number
         }
-        self.shelves[number].add(slot: Int32(slot), keys: keys, masses: masses)
+        self.chunks.add(slot: Int32(slot), keys: keys, shelf: number, lane: self.shelves[number].count % EmbeddingChunks.lanes)
+        self.shelves[number].add(masses: masses)
         return slot
     }
 
@@ -97,7 +107,7 @@ public struct EmbeddingIndex: Sendable {
     /// `best(for:)` of each query (embeddings of `HashEmbedding.dimensions` values), reading each chunk of bitmaps
     /// once for all of them. A large batch is split across the cores: the index only reads.
     public func best(for queries: [[Float]]) -> [Match?] {
-        let parts = min(ProcessInfo.processInfo.activeProcessorCount, queries.count / Self.queriesPerCore)
+        let parts = min(Self.cores, queries.count / Self.queriesPerCore)
         guard parts > 1 else { return self.bestOnOneCore(for: queries) }
         let answers = Mutex([[Match?]](repeating: [], count: parts))
         let size = (queries.count + parts - 1) / parts
@@ -110,44 +120,29 @@ public struct EmbeddingIndex: Sendable {
 
     private func bestOnOneCore(for queries: [[Float]]) -> [Match?] {
         let batch = EmbeddingBatch(queries: queries, minimumScore: self.minimumScore - Self.slack, keyCounts: self.keyCounts)
-        var found: [UInt64] = []
-        batch.keys.withUnsafeBufferPointer { keys in
-            for shelf in self.shelves {
-                let minimums = (0..<batch.count).map { shelf.fewestShared(batch, query: $0) }
-                guard let first = minimums.firstIndex(where: { $0 > 0 }) else { continue }
-                shelf.forEachChunk { rows, stride, slots, ahead in
-                    for query in first..<batch.count where minimums[query] > 0 {
-                        EmbeddingShelf.scan(
-                            rows: rows, stride: stride, slots: slots,
-                            keys: UnsafeBufferPointer(rebasing: keys[batch.keyStarts[query]..<batch.keyStarts[query + 1]]),
-                            minimum: minimums[query], ahead: query == first ? ahead : 0, tag: UInt64(query) << 32, found: &found
-                        )
-                    }
-                }
-            }
+        // How many keys a vector may miss, shelf by shelf, query by query.
+        var missables: [Int32] = []
+        missables.reserveCapacity(self.shelves.count * batch.count)
+        for shelf in self.shelves {
+            for query in 0..<batch.count { missables.append(shelf.missable(batch, query: query)) }
         }
-        return self.best(of: found, for: batch)
+        return self.best(of: self.chunks.scan(batch, missables: missables), for: batch)
     }
 
     /// The best of the vectors that passed the count, `query << 32 | slot` each, by their exact scores.
     private func best(of found: [UInt64], for batch: EmbeddingBatch) -> [Match?] {
+        // Scored in C, which fetches the vectors some candidates ahead: they are scattered over the whole index.
+        let scores = [Float](unsafeUninitializedCapacity: found.count) { scores, initialized in
+            dedup_score(found, found.count, self.starts, self.buckets, self.values, batch.values, HashEmbedding.dimensions, scores.baseAddress)
+            initialized = found.count
+        }
         var best = [Match?](repeating: nil, count: batch.count)
-        for entry in found {
+        for (entry, score) in zip(found, scores) where score >= self.minimumScore {
             let (query, slot) = (Int(entry >> 32), Int(entry & 0xFFFF_FFFF))
-            let score = self.cosine(batch.values, from: query * HashEmbedding.dimensions, slot: slot)
-            guard score >= self.minimumScore else { continue }
             if let current = best[query], score < current.score || (score == current.score && slot >= current.slot) { continue }
             best[query] = Match(slot: slot, score: score)
         }
         return best
-    }
-
-    /// The dot product with the stored vector, summed in bucket order like `HashEmbedding.cosine` (whose other
-    /// terms are zeros, which leave a Float sum unchanged).
-    private func cosine(_ queries: [Float], from start: Int, slot: Int) -> Float {
-        var sum: Float = 0
-        for entry in self.starts[slot]..<self.starts[slot + 1] { sum += queries[start + Int(self.buckets[entry])] * self.values[entry] }
-        return sum
     }
 
     /// A (bucket, sign) key: the row of the bitmaps that says which vectors have that bucket with that sign.

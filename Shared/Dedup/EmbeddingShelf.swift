@@ -1,40 +1,25 @@
 import DedupScan
-import SharedModels
 
 /// The vectors of an `EmbeddingIndex` with the same number of nonzero entries and the same collisions (see
-/// `EmbeddingIndex.ShelfKey`), as bitmaps over chunks of 256 vectors ("lanes"): in a chunk, each (bucket, sign) key
-/// has a row of 4 words, bit `lane % 64` of word `lane / 64` set when that lane's vector has the key. A chunk is
-/// 16 kB, its rows one after the other, so a batch of queries reads it from memory once and then from the cache.
+/// `EmbeddingIndex.ShelfKey`): what bounds their cosine with a query, and how many there are. Their bitmaps are in
+/// the index's `EmbeddingChunks`, 256 vectors of one shelf a chunk.
 struct EmbeddingShelf: Sendable {
-    typealias Row = SIMD4<UInt64>
-    static let keys = HashEmbedding.dimensions * 2
-    static let lanes = Row.scalarCount * 64
-    private static let rowWords = Row.scalarCount
-
     /// How many nonzero entries every vector here has.
     let length: Int
-    /// Each lane's slot in the index.
-    private var slots: [Int32] = []
+    /// How many vectors are here.
+    private(set) var count = 0
     /// `lightestTail[j]`: the least mass any vector here has in its `j` smallest entries.
     private var lightestTail: [Float]
     /// The most mass any vector here has in all its entries (1, give or take rounding).
     private var heaviest: Float = 0
-    /// Key `k`'s row of chunk `c` is at word `(c * keys + k) * rowWords`.
-    private var bitmaps: [UInt64] = []
 
     init(length: Int) {
         self.length = length
         self.lightestTail = [Float](repeating: .greatestFiniteMagnitude, count: length + 1)
     }
 
-    var chunkCount: Int { (self.slots.count + Self.lanes - 1) / Self.lanes }
-
-    mutating func add(slot: Int32, keys: [Int], masses: [Float]) {
-        let (chunk, lane) = self.slots.count.quotientAndRemainder(dividingBy: Self.lanes)
-        if lane == 0 { self.bitmaps.append(contentsOf: repeatElement(0, count: Self.keys * Self.rowWords)) }
-        let (word, bit) = lane.quotientAndRemainder(dividingBy: 64)
-        for key in keys { self.bitmaps[(chunk * Self.keys + key) * Self.rowWords + word] |= 1 << UInt64(bit) }
-        self.slots.append(slot)
+    mutating func add(masses: [Float]) {
+        self.count += 1
         var tail: Float = 0
         self.lightestTail[0] = 0
         for (count, mass) in masses.sorted().enumerated() {
@@ -44,57 +29,134 @@ struct EmbeddingShelf: Sendable {
         self.heaviest = max(self.heaviest, tail)
     }
 
-    /// The fewest of query `query`'s keys a vector here must share for the bound on their cosine, squared, to
-    /// reach the batch's `needed`; 0 when no count does.
-    func fewestShared(_ batch: EmbeddingBatch, query: Int) -> Int {
+    /// How many of query `query`'s keys a vector here may miss and still share enough of them for the bound on
+    /// their cosine, squared, to reach the batch's `needed`; -1 when no count of shared keys does.
+    func missable(_ batch: EmbeddingBatch, query: Int) -> Int32 {
         let start = batch.keyStarts[query]
         let keyCount = batch.keyStarts[query + 1] - start
         var shared = batch.fewestAlone[query]
         while shared <= min(keyCount, self.length) {
             let shelfMass = self.heaviest - self.lightestTail[self.length - shared]
-            if batch.reach[start + shared - 1] * shelfMass >= batch.needed { return shared }
+            if batch.reach[start + shared - 1] * shelfMass >= batch.needed { return Int32(keyCount - shared) }
             shared += 1
         }
-        return 0
+        return -1
+    }
+}
+
+/// Every shelf's vectors as bitmaps over chunks of 256 vectors ("lanes") of one shelf each: in a chunk, each
+/// (bucket, sign) key has a row of 4 words, bit `lane % 64` of word `lane / 64` set when that lane's vector has the
+/// key.
+///
+/// The rows are stored key by key: each key's rows of every chunk one after the other, all shelves together. A query
+/// scanning chunk after chunk reads a few long sequential streams (one per key it tests), which the hardware
+/// prefetches, and touches few memory pages: rows scattered over chunks, or over shelves each of their own, cost a
+/// TLB miss for nearly every row. When the chunks outgrow their room, the rows move to a larger one, each shelf's
+/// chunks together (so that neighbouring chunks mostly share a miss budget). A batch of queries reads a chunk's rows
+/// from memory once and then from the cache (see `dedup_scan`).
+struct EmbeddingChunks: Sendable {
+    typealias Row = SIMD4<UInt64>
+    /// The (bucket, sign) keys, `HashEmbedding.dimensions * 2`.
+    static let keys = Int(DEDUP_SCAN_KEYS)
+    static let lanes = Row.scalarCount * 64
+    private static let rowWords = Row.scalarCount
+    private static let rowBytes = MemoryLayout<Row>.size
+
+    /// How many chunks there are.
+    private var count = 0
+    /// Key `k`'s row of chunk `c` is at word `(k * rowStride + c) * rowWords`.
+    private var bitmaps: [UInt64] = []
+    /// How many chunks each key's rows have room for.
+    private var capacity = 0
+    /// Rows from one key's to the next: the capacity and a cache line more, so that the keys' rows of one chunk do
+    /// not all fall in the same cache set, as they would a power-of-two number of bytes apart.
+    private var rowStride: Int { self.capacity + 2 }
+    /// Each chunk's lanes' slots in the index (0 for a lane not yet filled: it has no key, so no scan passes it).
+    private var slots: [Int32] = []
+    /// Each chunk's shelf.
+    private var shelves: [Int32] = []
+    /// Each shelf's last chunk, where its next vector goes.
+    private var lastChunks: [Int] = []
+
+    /// Puts the vector `slot`, with the keys `keys`, in lane `lane` of shelf `shelf`'s last chunk, or of a new one
+    /// when `lane` is 0.
+    mutating func add(slot: Int32, keys: [Int], shelf: Int, lane: Int) {
+        if lane == 0 { self.addChunk(shelf: shelf) }
+        let chunk = self.lastChunks[shelf]
+        let (word, bit) = lane.quotientAndRemainder(dividingBy: 64)
+        for key in keys { self.bitmaps[(key * self.rowStride + chunk) * Self.rowWords + word] |= 1 << UInt64(bit) }
+        self.slots[chunk * Self.lanes + lane] = slot
     }
 
-    /// How many chunks ahead a scan asks for rows: a single query's scan waits on memory, not on arithmetic.
-    private static let prefetchDistance = 2
-    private static let chunkBytes = Self.keys * MemoryLayout<Row>.size
+    private mutating func addChunk(shelf: Int) {
+        if self.count == self.capacity { self.grow() }
+        if shelf == self.lastChunks.count { self.lastChunks.append(0) }
+        self.lastChunks[shelf] = self.count
+        self.shelves.append(Int32(shelf))
+        self.slots.append(contentsOf: repeatElement(0, count: Self.lanes))
+        self.count += 1
+    }
 
-    /// Calls `scan` with each chunk in turn: the rows of its first key, the bytes from one key's row to the next,
-    /// the chunk's lanes' slots, and how far ahead the rows of a chunk still to come are (0 near the end).
-    func forEachChunk(_ scan: (UnsafeRawPointer, Int, UnsafePointer<Int32>, Int) -> Void) {
-        self.bitmaps.withUnsafeBytes { bitmaps in
-            self.slots.withUnsafeBufferPointer { slots in
-                guard let bitmaps = bitmaps.baseAddress, let slots = slots.baseAddress else { return }
-                for chunk in 0..<self.chunkCount {
-                    let ahead = chunk + Self.prefetchDistance < self.chunkCount ? Self.prefetchDistance * Self.chunkBytes : 0
-                    scan(bitmaps + chunk * Self.chunkBytes, MemoryLayout<Row>.size, slots + chunk * Self.lanes, ahead)
+    /// Half as much room again (O(1) a chunk, amortised), each shelf's chunks moved together, in their order.
+    private mutating func grow() {
+        let order = self.shelves.indices.sorted { (self.shelves[$0], $0) < (self.shelves[$1], $1) }
+        let oldStride = self.rowStride * Self.rowWords
+        self.capacity = max(self.capacity * 3 / 2, 16)
+        let newStride = self.rowStride * Self.rowWords
+        var grown = [UInt64](repeating: 0, count: Self.keys * newStride)
+        grown.withUnsafeMutableBufferPointer { grown in
+            self.bitmaps.withUnsafeBufferPointer { bitmaps in
+                guard let grown = grown.baseAddress, let bitmaps = bitmaps.baseAddress else { return }
+                for key in 0..<Self.keys {
+                    for (chunk, old) in order.enumerated() {
+                        (grown + key * newStride + chunk * Self.rowWords)
+                            .update(from: bitmaps + key * oldStride + old * Self.rowWords, count: Self.rowWords)
+                    }
                 }
             }
         }
+        self.bitmaps = grown
+        self.slots = order.flatMap { self.slots[$0 * Self.lanes..<($0 + 1) * Self.lanes] }
+        for (chunk, old) in order.enumerated() { self.lastChunks[Int(self.shelves[old])] = chunk }
+        self.shelves = order.map { self.shelves[$0] }
     }
 
-    /// Appends to `found` `tag | slot` for each lane of the chunk at `rows` (rows `stride` bytes apart, lanes'
-    /// slots at `slots`) that has at least `minimum` of `keys`, fetching the rows `ahead` bytes on (see
-    /// `dedup_scan_chunk`). The count runs in C (`dedup_scan_chunk`): one build
-    /// carries an AVX2 and a baseline version there, and the CPU picks; Swift can build for one only.
-    static func scan(
-        rows: UnsafeRawPointer, stride: Int, slots: UnsafePointer<Int32>, keys: UnsafeBufferPointer<Int32>, minimum: Int,
-        ahead: Int, tag: UInt64, found: inout [UInt64]
-    ) {
-        var passing = Row()
-        withUnsafeMutableBytes(of: &passing) { passing in
-            let words = passing.baseAddress?.assumingMemoryBound(to: UInt64.self)
-            dedup_scan_chunk(rows, stride, keys.baseAddress, Int32(keys.count), Int32(keys.count - minimum), ahead, words)
-        }
-        for word in 0..<Row.scalarCount {
-            var bits = passing[word]
-            while bits != 0 {
-                found.append(tag | UInt64(UInt32(bitPattern: slots[word * 64 + bits.trailingZeroBitCount])))
-                bits &= bits &- 1
+    /// How many entries a scan writes at most a call: a single query scans 64 chunks a call, a batch one at least.
+    private static let scanEntries = 1 << 14
+
+    /// `query << 32 | slot` for each vector that misses at most `missables[shelf * batch.count + query]` of the
+    /// batch's query `query`'s keys (none when that is negative), for every query. The count runs in C
+    /// (`dedup_scan`): one build carries an AVX2 and a baseline version there, and the CPU picks; Swift can build for
+    /// one only.
+    func scan(_ batch: EmbeddingBatch, missables: [Int32]) -> [UInt64] {
+        guard batch.count > 0, self.count > 0 else { return [] }
+        // As many chunks a call as leave room for all their lanes for every query.
+        let run = min(max(Self.scanEntries / (Self.lanes * batch.count), 1), self.count)
+        let output = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: run * Self.lanes * batch.count)
+        defer { output.deallocate() }
+        var found: [UInt64] = []
+        self.bitmaps.withUnsafeBytes { bitmaps in
+            self.slots.withUnsafeBufferPointer { slots in
+                self.shelves.withUnsafeBufferPointer { shelves in
+                    batch.keys.withUnsafeBufferPointer { keys in
+                        batch.keyStarts.withUnsafeBufferPointer { keyStarts in
+                            missables.withUnsafeBufferPointer { missables in
+                                guard let bitmaps = bitmaps.baseAddress, let slots = slots.baseAddress, let shelves = shelves.baseAddress
+                                else { return }
+                                for first in stride(from: 0, to: self.count, by: run) {
+                                    let written = dedup_scan(
+                                        bitmaps + first * Self.rowBytes, self.rowStride * Self.rowBytes,
+                                        Int32(min(run, self.count - first)), slots + first * Self.lanes, shelves + first, keys.baseAddress,
+                                        keyStarts.baseAddress, missables.baseAddress, Int32(batch.count), output.baseAddress
+                                    )
+                                    found += output.prefix(written)
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
+        return found
     }
 }

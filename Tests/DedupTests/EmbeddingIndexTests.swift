@@ -68,6 +68,34 @@ import Testing
         #expect(index.best(for: target)?.slot == 700)
     }
 
+    /// Lookups between adds, as the bitmaps move to more room several times (each shelf's chunks regrouped), and a
+    /// copy taken on the way, which keeps answering for the vectors it held.
+    @Test func answersBetweenAddsAndACopyKeepsItsVectors() {
+        var names = NameGenerator(seed: 11)
+        var index = EmbeddingIndex(minimumScore: Self.minimumScore)
+        var vectors: [[Float]] = []
+        var copy: (index: EmbeddingIndex, vectors: [[Float]])?
+        for round in 0..<6 {
+            let catalog = (0..<800).map { _ in names.next() }
+            for name in catalog {
+                vectors.append(HashEmbedding.embed(name))
+                index.add(vectors[vectors.count - 1])
+            }
+            if round == 2 { copy = (index, vectors) }
+            let queries = (0..<20).map { _ in HashEmbedding.embed(names.variant(of: catalog[Int(names.random.next() % 800)])) }
+            let asPage = index.best(for: queries)
+            for (number, query) in queries.enumerated() {
+                let expected = Self.bruteForce(query, vectors, minimum: Self.minimumScore)
+                #expect(index.best(for: query) == expected)
+                #expect(asPage[number] == expected)
+                if let copy {
+                    #expect(copy.index.best(for: query) == Self.bruteForce(query, copy.vectors, minimum: Self.minimumScore))
+                }
+            }
+        }
+        #expect(copy?.index.count == 2400)
+    }
+
     @Test func anEmptyPageAndZeroVectorsFindNothing() {
         var index = EmbeddingIndex(minimumScore: Self.minimumScore)
         #expect(index.best(for: HashEmbedding.embed("tesla")) == nil)
