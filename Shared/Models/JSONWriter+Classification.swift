@@ -1,12 +1,8 @@
-import Foundation
-import ServiceKit
-import SharedModels
-
-/// Classifications written as JSON by hand: a batch of 1,000 is the classifier's hottest response, and
-/// `JSONEncoder` took most of its time. Keys in sorted order, optional fields left out when nil, as
-/// `JSONCoding.encoder` writes `Classification`; a test holds the two to the same bytes.
+/// Classifications written as JSON by hand: a batch of 1,000 is the classifier's hottest response and the bulk of
+/// an ingest page's rows to Postgres, and `JSONEncoder` took most of their time. Keys in sorted order, optional
+/// fields left out when nil, as `JSONCoding.encoder` writes `Classification`; a test holds the two to the same bytes.
 extension JSONWriter {
-    mutating func classification(_ value: Classification) {
+    public mutating func classification(_ value: Classification) {
         self.append(UInt8(ascii: "{"))
         self.key("audience_type", first: true)
         self.string(value.audienceType)
@@ -62,22 +58,5 @@ extension JSONWriter {
         guard let value else { return }
         self.key(key)
         self.string(value)
-    }
-
-    /// An error envelope; its rare details go through the shared encoder.
-    mutating func envelope(_ envelope: ErrorEnvelope) {
-        self.append(UInt8(ascii: "{"))
-        self.key("error", first: true)
-        self.append(UInt8(ascii: "{"))
-        self.key("code", first: true)
-        self.string(envelope.error.code)
-        if let details = envelope.error.details, let encoded = try? JSONCoding.encoder.encode(details) {
-            self.key("details")
-            for byte in encoded { self.append(byte) }
-        }
-        self.key("message")
-        self.string(envelope.error.message)
-        self.append(UInt8(ascii: "}"))
-        self.append(UInt8(ascii: "}"))
     }
 }

@@ -75,6 +75,52 @@ public struct JSONWriter: Sendable {
         self.bytes.append(UInt8(ascii: "}"))
     }
 
+    /// A string, or `null`.
+    public mutating func string(_ text: String?) {
+        if let text { self.string(text) } else { self.raw("null") }
+    }
+
+    /// Any JSON value, object keys sorted.
+    public mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null: self.raw("null")
+        case .bool(let value): self.bool(value)
+        case .number(let value): self.number(value)
+        case .string(let value): self.string(value)
+        case .array(let values):
+            self.bytes.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { self.bytes.append(UInt8(ascii: ",")) }
+                self.value(value)
+            }
+            self.bytes.append(UInt8(ascii: "]"))
+        case .object(let values):
+            self.bytes.append(UInt8(ascii: "{"))
+            for (index, key) in values.keys.sorted().enumerated() {
+                if index > 0 { self.bytes.append(UInt8(ascii: ",")) }
+                self.string(key)
+                self.bytes.append(UInt8(ascii: ":"))
+                self.value(values[key] ?? .null)
+            }
+            self.bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// A JSON array of one object per row, as text (a bulk statement's parameter): `body` writes a row's members,
+    /// its first key with `first: true`.
+    public static func rows<Rows: Collection>(_ rows: Rows, _ body: (inout JSONWriter, Rows.Element) -> Void) -> String {
+        var writer = JSONWriter(capacity: 256 * rows.count + 2)
+        writer.append(UInt8(ascii: "["))
+        for (index, row) in rows.enumerated() {
+            if index > 0 { writer.append(UInt8(ascii: ",")) }
+            writer.append(UInt8(ascii: "{"))
+            body(&writer, row)
+            writer.append(UInt8(ascii: "}"))
+        }
+        writer.append(UInt8(ascii: "]"))
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
     public mutating func append(_ byte: UInt8) {
         self.bytes.append(byte)
     }

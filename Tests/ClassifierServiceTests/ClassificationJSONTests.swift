@@ -19,6 +19,23 @@ import Testing
         #expect(String(decoding: writer.bytes, as: UTF8.self) == String(decoding: try JSONCoding.encoder.encode(classification), as: UTF8.self))
     }
 
+    @Test func anyJSONValueMatchesTooWithItsKeysSorted() throws {
+        let value: JSONValue = .object([
+            "zeta": .array([.null, .bool(true), .number(3), .number(2.675), .number(-0.5)]), "alpha": .string("A \"q\" /\n\u{1}"),
+            "nested": .object(["b": .object([:]), "a": .array([])]),
+        ])
+        var writer = JSONWriter()
+        writer.value(value)
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == String(decoding: try JSONCoding.encoder.encode(value), as: UTF8.self))
+        let rows = JSONWriter.rows([("id1", nil), ("id2", "x")] as [(String, String?)]) { writer, row in
+            writer.key("id", first: true)
+            writer.string(row.0)
+            writer.key("note")
+            writer.string(row.1)
+        }
+        #expect(rows == #"[{"id":"id1","note":null},{"id":"id2","note":"x"}]"#)
+    }
+
     @Test func anErrorEnvelopeMatchesTooWithItsDetails() throws {
         let envelope = ErrorEnvelope(code: "invalid_item", message: "Bad \"item\".", details: .object(["field": "topic_name"]))
         var writer = JSONWriter()

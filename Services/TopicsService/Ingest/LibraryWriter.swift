@@ -107,8 +107,12 @@ struct LibraryWriter {
     /// Stores classifications for global topics that had none; one already stored (by a concurrent page) stays.
     func backfill(_ classifications: [GlobalTopicID: Classification]) async throws {
         guard !classifications.isEmpty else { return }
-        let rows = classifications.map { GlobalRow(id: $0.key.rawValue, classification: $0.value) }
-        let json = String(decoding: try JSONCoding.encoder.encode(rows), as: UTF8.self)
+        let json = JSONWriter.rows(classifications) { writer, entry in
+            writer.key("classification", first: true)
+            writer.classification(entry.value)
+            writer.key("id")
+            writer.string(entry.key.rawValue)
+        }
         try await self.connection.query(
             """
             UPDATE global_topics g SET classification = r.classification
@@ -117,18 +121,6 @@ struct LibraryWriter {
             """,
             logger: self.logger
         )
-    }
-
-    /// A global_topics row as jsonb_to_recordset reads it.
-    private struct GlobalRow: Encodable {
-        var id: String
-        var topicName: String?
-        var normalizedName: String?
-        var classification: Classification
-
-        enum CodingKeys: String, CodingKey {
-            case id, topicName = "topic_name", normalizedName = "normalized_name", classification
-        }
     }
 
     private mutating func fail(_ index: Int, _ reason: String) {
@@ -140,13 +132,16 @@ struct LibraryWriter {
         _ entries: [(index: Int, record: IngestPage.Record, classification: Classification)]
     ) async throws -> (created: [Int: GlobalTopicID], raced: [Int: GlobalTopicID]) {
         guard !entries.isEmpty else { return ([:], [:]) }
-        let rows = entries.map {
-            GlobalRow(
-                id: GlobalTopicID.generate().rawValue, topicName: $0.record.topicName, normalizedName: $0.record.normalizedName,
-                classification: $0.classification
-            )
+        let json = JSONWriter.rows(entries) { writer, entry in
+            writer.key("classification", first: true)
+            writer.classification(entry.classification)
+            writer.key("id")
+            writer.string(GlobalTopicID.generate().rawValue)
+            writer.key("normalized_name")
+            writer.string(entry.record.normalizedName)
+            writer.key("topic_name")
+            writer.string(entry.record.topicName)
         }
-        let json = String(decoding: try JSONCoding.encoder.encode(rows), as: UTF8.self)
         let inserted = try await self.connection.query(
             """
             INSERT INTO global_topics (id, topic_name, normalized_name, classification)
@@ -202,14 +197,20 @@ struct LibraryWriter {
     /// id of this source, or that a concurrent page made first, is not made.
     private func link(_ indexes: [Int], targets: [Int: GlobalTopicID], records: [IngestPage.Record?], source: String) async throws -> [GlobalTopicID: Linked] {
         guard !indexes.isEmpty else { return [:] }
-        let rows: [JSONValue] = indexes.compactMap { index in
+        let rows: [(global: GlobalTopicID, record: IngestPage.Record)] = indexes.compactMap { index in
             guard let global = targets[index], let record = records[index] else { return nil }
-            return .object([
-                "id": .string(OrgTopicID.generate().rawValue), "global_topic_id": .string(global.rawValue),
-                "external_id": record.externalID.map(JSONValue.string) ?? .null, "description": record.description.map(JSONValue.string) ?? .null,
-            ])
+            return (global, record)
         }
-        let json = String(decoding: try JSONCoding.encoder.encode(rows), as: UTF8.self)
+        let json = JSONWriter.rows(rows) { writer, row in
+            writer.key("description", first: true)
+            writer.string(row.record.description)
+            writer.key("external_id")
+            writer.string(row.record.externalID)
+            writer.key("global_topic_id")
+            writer.string(row.global.rawValue)
+            writer.key("id")
+            writer.string(OrgTopicID.generate().rawValue)
+        }
         let inserted = try await self.connection.query(
             """
             INSERT INTO org_topics (
@@ -241,19 +242,23 @@ struct LibraryWriter {
     /// records what it filled. An external id another topic of the source already has is left out.
     private mutating func enrich(_ duplicates: [(index: Int, topic: String)], records: [IngestPage.Record?], source: String) async throws {
         guard !duplicates.isEmpty else { return }
-        var rows: [JSONValue] = []
+        var rows: [(topic: String, record: IngestPage.Record)] = []
         for (index, topic) in duplicates {
             self.outcomes[index] = RecordOutcome(index: index, outcome: .duplicate, topicID: OrgTopicID(rawValue: topic))
-            guard let record = records[index] else { continue }
-            rows.append(
-                .object([
-                    "id": .string(topic), "external_id": record.externalID.map(JSONValue.string) ?? .null,
-                    "description": record.description.map(JSONValue.string) ?? .null, "iab_code": record.iabCode.map(JSONValue.string) ?? .null,
-                    "audience_type": record.audienceType.map(JSONValue.string) ?? .null,
-                ])
-            )
+            if let record = records[index] { rows.append((topic, record)) }
         }
-        let json = String(decoding: try JSONCoding.encoder.encode(rows), as: UTF8.self)
+        let json = JSONWriter.rows(rows) { writer, row in
+            writer.key("audience_type", first: true)
+            writer.string(row.record.audienceType)
+            writer.key("description")
+            writer.string(row.record.description)
+            writer.key("external_id")
+            writer.string(row.record.externalID)
+            writer.key("iab_code")
+            writer.string(row.record.iabCode)
+            writer.key("id")
+            writer.string(row.topic)
+        }
         let filled = try await self.connection.query(
             """
             WITH r AS (

@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import PostgresNIO
 import ServiceKit
@@ -16,15 +15,26 @@ struct HistoryEntry: Sendable {
     /// Inserts the entries in one statement.
     static func insert(_ entries: [HistoryEntry], orgID: OrgID, actor: String?, on connection: PostgresConnection, logger: Logger) async throws {
         guard !entries.isEmpty else { return }
-        let rows: [JSONValue] = entries.map { entry in
-            .object([
-                "id": .string(HistoryID.generate().rawValue), "org_id": .string(orgID.rawValue), "org_topic_id": .string(entry.topicID),
-                "change_type": .string(entry.changeType), "changed_by": actor.map(JSONValue.string) ?? .null,
-                "previous_values": .object(entry.previous), "new_values": .object(entry.new),
-                "source": entry.source.map(JSONValue.string) ?? .null, "metadata": .object(entry.metadata),
-            ])
+        let json = JSONWriter.rows(entries) { writer, entry in
+            writer.key("change_type", first: true)
+            writer.string(entry.changeType)
+            writer.key("changed_by")
+            writer.string(actor)
+            writer.key("id")
+            writer.string(HistoryID.generate().rawValue)
+            writer.key("metadata")
+            writer.value(.object(entry.metadata))
+            writer.key("new_values")
+            writer.value(.object(entry.new))
+            writer.key("org_id")
+            writer.string(orgID.rawValue)
+            writer.key("org_topic_id")
+            writer.string(entry.topicID)
+            writer.key("previous_values")
+            writer.value(.object(entry.previous))
+            writer.key("source")
+            writer.string(entry.source)
         }
-        let json = String(decoding: try JSONCoding.encoder.encode(rows), as: UTF8.self)
         try await connection.query(
             """
             INSERT INTO topic_history (id, org_id, org_topic_id, change_type, changed_by, previous_values, new_values, source, metadata)
