@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import PostgresNIO
 import ServiceKit
 import SharedModels
 import TestSupport
@@ -56,6 +57,26 @@ import Testing
             #expect(try await total("parentCategory=Travel") == 0)
             #expect(try await total("") == 2)
         }
+    }
+
+    /// The database compares text byte for byte (collation C, as the scripts create it: code point order) and
+    /// maps case the Unicode way (C.UTF-8): search folds case beyond ASCII, and names sort by code point.
+    @Test func namesSortByCodePointAndSearchFoldsUnicodeCase() async throws {
+        let org = OrgID.generate()
+        let word = "qv" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        try await TopicsTestbed.run { client in
+            let eclair = try await self.create("Éclair \(word) Lovers", org: org, client: client)
+            let zebra = try await self.create("Zebra \(word) Fans", org: org, client: client)
+            let apple = try await self.create("apple \(word) buyers", org: org, client: client)
+            let sorted = try await self.list("search=\(word)&sortBy=topic_name&sortOrder=asc", org: org, client: client)
+            #expect(sorted.data.map(\.id) == [apple.id, zebra.id, eclair.id])
+            #expect(try await self.list("search=%C3%A9CLAIR%20\(word)", org: org, client: client).data.map(\.id) == [eclair.id])
+        }
+        let collation = try await TestDatabase.withClient(as: .topics) { client in
+            let rows = try await client.query("SELECT datcollate, datctype FROM pg_database WHERE datname = current_database()")
+            return try await rows.collect().map { try $0.decode((String, String).self) }
+        }
+        #expect(collation.first?.0 == "C" && collation.first?.1 == "C.UTF-8")
     }
 
     @Test func filtersCombineAndUnknownOnesAreRefused() async throws {

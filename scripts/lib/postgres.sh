@@ -76,10 +76,15 @@ SQL
   echo "CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA topics;"
 }
 
+# Text compares byte for byte (collation C: code point order, the order C.UTF-8 gives, at about a third of the cost
+# of each comparison, which index writes and sorts spend most on) while case mapping (lower, ILIKE) stays Unicode's.
 pg_bootstrap() {
-  local db=${1:-$AH_DB_NAME}
-  if ! pg_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1; then
-    pg_psql -d postgres -c "CREATE DATABASE \"$db\""
+  local db=${1:-$AH_DB_NAME} collation
+  collation=$(pg_psql -d postgres -tAc "SELECT datcollate FROM pg_database WHERE datname = '$db'")
+  if [ -z "$collation" ]; then
+    pg_psql -d postgres -c "CREATE DATABASE \"$db\" TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'"
+  elif [ "$collation" != C ]; then
+    log "note: database $db compares text with collation $collation (made before C was the default): writes are slower; see README, Postgres collation"
   fi
   bootstrap_sql "$db" | pg_psql -d "$db" >/dev/null
 }
