@@ -83,8 +83,12 @@ public struct MotoServer: Sendable {
 
     // MARK: Setup
 
+    /// Idle, moto starts in about a second; at the start of a CI run, with every suite starting at once on two cores,
+    /// it once took more than 60 s. The deadline only guards against a moto that never starts.
+    private static let startLimit = 300
+
     private static func waitUntilListening(pid: pid_t, log: String) async throws -> String {
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(Self.startLimit)
         while ContinuousClock.now < deadline {
             let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             if let line = output.split(separator: "\n").first(where: { $0.contains("Running on http://127.0.0.1:") }),
@@ -96,7 +100,7 @@ public struct MotoServer: Sendable {
             if waitpid(pid, &status, WNOHANG) == pid { throw Failure(description: "moto_server exited at start:\n\(output)", exited: true) }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw Failure(description: "moto_server did not start listening within 60 s")
+        throw Failure(description: "moto_server did not start listening within \(Self.startLimit) s")
     }
 
     private static func setUp(endpoint: String, bucket: String, requireSignatures: Bool) async throws -> MotoServer {
@@ -156,7 +160,7 @@ public struct MotoServer: Sendable {
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body { request.body = .bytes(ByteBuffer(string: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
         let buffer = try await response.body.collect(upTo: 16 << 20)
         return (Int(response.status.code), String(buffer: buffer))
     }
