@@ -21,4 +21,16 @@ import Testing
         let json = Data("\"\(global.rawValue)\"".utf8)
         #expect(throws: DecodingError.self) { try JSONCoding.decoder.decode(OrgTopicID.self, from: json) }
     }
+
+    /// The 16 random characters come from two 64-bit draws: each position must still take all 32 symbols, and ids
+    /// made in the same millisecond must differ.
+    @Test func everyRandomPositionTakesEverySymbol() {
+        let date = Date(timeIntervalSince1970: 1_700_000_000)
+        let ids = (0..<2000).map { _ in String(OrgTopicID.generate(at: date).rawValue.suffix(16)) }
+        #expect(Set(ids).count == ids.count)
+        for position in 0..<16 {
+            let symbols = Set(ids.map { Array($0)[position] })
+            #expect(symbols.count == 32, "position \(position) took \(symbols.count) symbols")
+        }
+    }
 }
