@@ -7,14 +7,12 @@ extension JSONWriter {
         self.append(UInt8(ascii: "{"))
         self.key("error", first: true)
         self.append(UInt8(ascii: "{"))
-        self.key("code", first: true)
-        self.string(envelope.error.code)
+        self.field("code", envelope.error.code, first: true)
         if let details = envelope.error.details, let encoded = try? JSONCoding.encoder.encode(details) {
             self.key("details")
             for byte in encoded { self.append(byte) }
         }
-        self.key("message")
-        self.string(envelope.error.message)
+        self.field("message", envelope.error.message)
         self.append(UInt8(ascii: "}"))
         self.append(UInt8(ascii: "}"))
     }

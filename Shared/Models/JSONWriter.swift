@@ -80,6 +80,12 @@ public struct JSONWriter: Sendable {
         if let text { self.string(text) } else { self.raw("null") }
     }
 
+    /// An object member whose value is a string or `null`: `"key":"value"`.
+    public mutating func field(_ key: StaticString, _ value: String?, first: Bool = false) {
+        self.key(key, first: first)
+        self.string(value)
+    }
+
     /// Any JSON value, object keys sorted.
     public mutating func value(_ value: JSONValue) {
         switch value {

@@ -110,8 +110,7 @@ struct LibraryWriter {
         let json = JSONWriter.rows(classifications) { writer, entry in
             writer.key("classification", first: true)
             writer.classification(entry.value)
-            writer.key("id")
-            writer.string(entry.key.rawValue)
+            writer.field("id", entry.key.rawValue)
         }
         try await self.connection.query(
             """
@@ -135,12 +134,9 @@ struct LibraryWriter {
         let json = JSONWriter.rows(entries) { writer, entry in
             writer.key("classification", first: true)
             writer.classification(entry.classification)
-            writer.key("id")
-            writer.string(GlobalTopicID.generate().rawValue)
-            writer.key("normalized_name")
-            writer.string(entry.record.normalizedName)
-            writer.key("topic_name")
-            writer.string(entry.record.topicName)
+            writer.field("id", GlobalTopicID.generate().rawValue)
+            writer.field("normalized_name", entry.record.normalizedName)
+            writer.field("topic_name", entry.record.topicName)
         }
         let inserted = try await self.connection.query(
             """
@@ -202,14 +198,10 @@ struct LibraryWriter {
             return (global, record)
         }
         let json = JSONWriter.rows(rows) { writer, row in
-            writer.key("description", first: true)
-            writer.string(row.record.description)
-            writer.key("external_id")
-            writer.string(row.record.externalID)
-            writer.key("global_topic_id")
-            writer.string(row.global.rawValue)
-            writer.key("id")
-            writer.string(OrgTopicID.generate().rawValue)
+            writer.field("description", row.record.description, first: true)
+            writer.field("external_id", row.record.externalID)
+            writer.field("global_topic_id", row.global.rawValue)
+            writer.field("id", OrgTopicID.generate().rawValue)
         }
         let inserted = try await self.connection.query(
             """
@@ -248,16 +240,11 @@ struct LibraryWriter {
             if let record = records[index] { rows.append((topic, record)) }
         }
         let json = JSONWriter.rows(rows) { writer, row in
-            writer.key("audience_type", first: true)
-            writer.string(row.record.audienceType)
-            writer.key("description")
-            writer.string(row.record.description)
-            writer.key("external_id")
-            writer.string(row.record.externalID)
-            writer.key("iab_code")
-            writer.string(row.record.iabCode)
-            writer.key("id")
-            writer.string(row.topic)
+            writer.field("audience_type", row.record.audienceType, first: true)
+            writer.field("description", row.record.description)
+            writer.field("external_id", row.record.externalID)
+            writer.field("iab_code", row.record.iabCode)
+            writer.field("id", row.topic)
         }
         let filled = try await self.connection.query(
             """

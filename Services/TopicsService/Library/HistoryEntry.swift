@@ -16,24 +16,18 @@ struct HistoryEntry: Sendable {
     static func insert(_ entries: [HistoryEntry], orgID: OrgID, actor: String?, on connection: PostgresConnection, logger: Logger) async throws {
         guard !entries.isEmpty else { return }
         let json = JSONWriter.rows(entries) { writer, entry in
-            writer.key("change_type", first: true)
-            writer.string(entry.changeType)
-            writer.key("changed_by")
-            writer.string(actor)
-            writer.key("id")
-            writer.string(HistoryID.generate().rawValue)
+            writer.field("change_type", entry.changeType, first: true)
+            writer.field("changed_by", actor)
+            writer.field("id", HistoryID.generate().rawValue)
             writer.key("metadata")
             writer.value(.object(entry.metadata))
             writer.key("new_values")
             writer.value(.object(entry.new))
-            writer.key("org_id")
-            writer.string(orgID.rawValue)
-            writer.key("org_topic_id")
-            writer.string(entry.topicID)
+            writer.field("org_id", orgID.rawValue)
+            writer.field("org_topic_id", entry.topicID)
             writer.key("previous_values")
             writer.value(.object(entry.previous))
-            writer.key("source")
-            writer.string(entry.source)
+            writer.field("source", entry.source)
         }
         try await connection.query(
             """
