@@ -4,8 +4,10 @@ import SharedModels
 
 // Prints the dedup index's lookups/s and p50/p99 per lookup (embedding the name included) on one core, with a
 // catalog of N segment-like names (default 1,000,000), and checks a sample of answers against a brute-force scan.
+// With --names, a file of real names one per line (sample-source's, say), the catalog also holds the file's first 90%
+// and the last 10% are looked up as pages: names that share most words with many others, as a sync's late pages do.
 //
-//   dedup-bench [--topics N] [--lookups M]
+//   dedup-bench [--topics N] [--lookups M] [--names FILE]
 
 let arguments = CommandLine.arguments
 func option(_ name: String) -> Int? {
@@ -13,6 +15,14 @@ func option(_ name: String) -> Int? {
 }
 let topics = option("--topics") ?? 1_000_000
 let lookups = option("--lookups") ?? 20_000
+let realNames: [String] = arguments.firstIndex(of: "--names").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }.map { path in
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        print("cannot read \(path)")
+        exit(1)
+    }
+    return text.split(separator: "\n").map { TextNormalizer.normalize(String($0)) }
+} ?? []
+let realLookups = realNames.count / 10
 
 /// Names like vendors' segments: a few common words around one or two rarer, brand-like ones.
 struct Names {
@@ -109,6 +119,26 @@ print(
         queries.count, found
     )
 )
+
+if realLookups > 0 {
+    for name in realNames.dropLast(realLookups) { index.add(HashEmbedding.embed(name)) }
+    var pageLatencies: [Double] = []
+    var found = 0
+    let start = clock.now
+    for page in stride(from: realNames.count - realLookups, to: realNames.count, by: 1000).map({ realNames[$0..<min($0 + 1000, realNames.count)] }) {
+        let pageStart = clock.now
+        found += index.best(for: page.map(HashEmbedding.embed)).compactMap { $0 }.count
+        pageLatencies.append(milliseconds(clock.now - pageStart))
+    }
+    pageLatencies.sort()
+    print(
+        String(
+            format: "%d real names added; the next %d in pages of 1,000, 1 core: %.0f lookups/s, %.0f ms a page at p50 (%d matched ≥ 0.75)",
+            realNames.count - realLookups, realLookups, Double(realLookups) / (milliseconds(clock.now - start) / 1000),
+            pageLatencies[pageLatencies.count / 2], found
+        )
+    )
+}
 
 // A sample checked against a brute-force scan of the whole catalog, one at a time and as a page.
 let vectors = catalog.prefix(200_000).map(HashEmbedding.embed)

@@ -21,6 +21,8 @@ import Synchronization
 /// keys than it may. Only vectors that pass are scored, with the same Float32 sum, in the same order, as
 /// `HashEmbedding.cosine`, so ties and the threshold fall exactly as in a scan. A single query reads the streams of
 /// its keys; a batch of queries is answered chunk by chunk, so each chunk is read from memory once for the whole batch.
+/// Each lookup counts and scores against `firstFloor` before `minimumScore`: most of a real catalog's work is near
+/// relatives that a tighter bound rules out.
 public struct EmbeddingIndex: Sendable {
     public struct Match: Sendable, Equatable {
         /// The vector's position, in the order vectors were added.
@@ -42,6 +44,12 @@ public struct EmbeddingIndex: Sendable {
         let collisions: Int
     }
 
+    /// Every lookup first looks for vectors scoring at least this; only a query with none looks down to
+    /// `minimumScore`. A match found here is the best there is, since everything else scores below it. Names with
+    /// many near relatives (a sync's later pages: `Engaged: Interest > … (Texas, 18-24)`) share enough keys at 0.75
+    /// with thousands of vectors, and at 0.9 with few: 100,000 of sample-source's names went from 430 to 3,000
+    /// lookups/s a page on one core. A name with no match pays for both looks, about 15% fewer lookups/s.
+    public static let firstFloor: Float = 0.9
     /// Float rounding must never drop a true match: bounds are loosened by this much.
     private static let slack: Float = 1e-4
     private static let collisionClasses = 24
@@ -118,26 +126,43 @@ public struct EmbeddingIndex: Sendable {
         return answers.withLock { $0.flatMap { $0 } }
     }
 
+    /// Looks at `firstFloor` first, and at `minimumScore` only for the queries with nothing that good.
     private func bestOnOneCore(for queries: [[Float]]) -> [Match?] {
-        let batch = EmbeddingBatch(queries: queries, minimumScore: self.minimumScore - Self.slack, keyCounts: self.keyCounts)
+        let floors = self.minimumScore < Self.firstFloor ? [Self.firstFloor, self.minimumScore] : [self.minimumScore]
+        var answers = [Match?](repeating: nil, count: queries.count)
+        var pending = Array(queries.indices)
+        for floor in floors where !pending.isEmpty {
+            let found = self.best(for: pending.map { queries[$0] }, atLeast: floor)
+            var unanswered: [Int] = []
+            for (query, match) in zip(pending, found) {
+                if let match { answers[query] = match } else { unanswered.append(query) }
+            }
+            pending = unanswered
+        }
+        return answers
+    }
+
+    /// The best vector scoring at least `floor` for each query.
+    private func best(for queries: [[Float]], atLeast floor: Float) -> [Match?] {
+        let batch = EmbeddingBatch(queries: queries, minimumScore: floor - Self.slack, keyCounts: self.keyCounts)
         // How many keys a vector may miss, shelf by shelf, query by query.
         var missables: [Int32] = []
         missables.reserveCapacity(self.shelves.count * batch.count)
         for shelf in self.shelves {
             for query in 0..<batch.count { missables.append(shelf.missable(batch, query: query)) }
         }
-        return self.best(of: self.chunks.scan(batch, missables: missables), for: batch)
+        return self.best(of: self.chunks.scan(batch, missables: missables), for: batch, atLeast: floor)
     }
 
     /// The best of the vectors that passed the count, `query << 32 | slot` each, by their exact scores.
-    private func best(of found: [UInt64], for batch: EmbeddingBatch) -> [Match?] {
+    private func best(of found: [UInt64], for batch: EmbeddingBatch, atLeast floor: Float) -> [Match?] {
         // Scored in C, which fetches the vectors some candidates ahead: they are scattered over the whole index.
         let scores = [Float](unsafeUninitializedCapacity: found.count) { scores, initialized in
             dedup_score(found, found.count, self.starts, self.buckets, self.values, batch.values, HashEmbedding.dimensions, scores.baseAddress)
             initialized = found.count
         }
         var best = [Match?](repeating: nil, count: batch.count)
-        for (entry, score) in zip(found, scores) where score >= self.minimumScore {
+        for (entry, score) in zip(found, scores) where score >= floor {
             let (query, slot) = (Int(entry >> 32), Int(entry & 0xFFFF_FFFF))
             if let current = best[query], score < current.score || (score == current.score && slot >= current.slot) { continue }
             best[query] = Match(slot: slot, score: score)
