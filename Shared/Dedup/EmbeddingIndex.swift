@@ -47,8 +47,9 @@ public struct EmbeddingIndex: Sendable {
     /// Every lookup first looks for vectors scoring at least this; only a query with none looks down to
     /// `minimumScore`. A match found here is the best there is, since everything else scores below it. Names with
     /// many near relatives (a sync's later pages: `Engaged: Interest > … (Texas, 18-24)`) share enough keys at 0.75
-    /// with thousands of vectors, and at 0.9 with few: 100,000 of sample-source's names went from 430 to 3,000
-    /// lookups/s a page on one core. A name with no match pays for both looks, about 15% fewer lookups/s.
+    /// with thousands of vectors, and at 0.9 with few: pages of sample-source's names went from 430–460 to
+    /// 2,000–2,800 lookups/s on one core at a million topics. A name with no match at all pays for both looks: pages
+    /// of the bench's synthetic names, half of them such, lost about a fifth.
     public static let firstFloor: Float = 0.9
     /// Float rounding must never drop a true match: bounds are loosened by this much.
     private static let slack: Float = 1e-4
