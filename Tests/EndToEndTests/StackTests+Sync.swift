@@ -135,7 +135,6 @@ extension StackTests {
                 ]
             ]
         )
-        defer { Task { try? await self.sample(.DELETE, "/admin/faults") } }
         let org = try await self.syncOrg()
         let connection = try await self.sampleConnection(
             org,
