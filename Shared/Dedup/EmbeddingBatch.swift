@@ -1,8 +1,11 @@
 /// Queries made ready for `EmbeddingIndex`'s shelves, side by side in flat arrays so a scan reads them through
 /// pointers: each query's keys, rarest first, and what bounds its cosine with a vector that shares some of them (see
-/// `EmbeddingIndex`).
+/// `EmbeddingIndex`). The batch holds the queries by their number of keys, fewest first: neighbours then mostly need
+/// the same number of bit planes in a chunk, so a scan switches between its loops seldom (see `dedup_scan`).
 struct EmbeddingBatch {
     let count: Int
+    /// The batch's query `q` is the caller's query `order[q]`.
+    let order: [Int]
     /// Every query's values, `HashEmbedding.dimensions` each.
     let values: [Float]
     /// Query `q`'s keys are `keys[keyStarts[q]..<keyStarts[q + 1]]`: the keys fewest vectors have come first, so
@@ -24,7 +27,9 @@ struct EmbeddingBatch {
         var reach: [Float] = []
         var fewestAlone: [Int] = []
         let needed = minimumScore * minimumScore
-        for query in queries {
+        let keyTotals = queries.map { query in query.count(where: { $0 != 0 }) }
+        let order = queries.indices.sorted { (keyTotals[$0], $0) < (keyTotals[$1], $1) }
+        for query in order.map({ queries[$0] }) {
             var queryKeys: [Int] = []
             var masses: [Float] = []
             for bucket in query.indices where query[bucket] != 0 {
@@ -46,6 +51,7 @@ struct EmbeddingBatch {
             values += query
         }
         self.count = queries.count
+        self.order = order
         self.values = values
         self.keys = keys
         self.keyStarts = keyStarts

@@ -164,7 +164,7 @@ public struct EmbeddingIndex: Sendable {
         }
         var best = [Match?](repeating: nil, count: batch.count)
         for (entry, score) in zip(found, scores) where score >= floor {
-            let (query, slot) = (Int(entry >> 32), Int(entry & 0xFFFF_FFFF))
+            let (query, slot) = (batch.order[Int(entry >> 32)], Int(entry & 0xFFFF_FFFF))
             if let current = best[query], score < current.score || (score == current.score && slot >= current.slot) { continue }
             best[query] = Match(slot: slot, score: score)
         }

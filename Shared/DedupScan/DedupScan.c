@@ -37,11 +37,16 @@ static inline __attribute__((always_inline)) int32_t scan_planes(
     return index;
 }
 
-/// `scan_planes` with exactly as many planes as `missable` needs (`missable` is below 256), each number its own copy.
+/// How many bit planes a budget of `missable` misses (below 256) needs.
+static inline int plane_count(int32_t missable) {
+    return missable > 0 ? 32 - __builtin_clz((uint32_t)missable) : 0;
+}
+
+/// `scan_planes` with exactly as many planes as `missable` needs, each number its own copy.
 static inline __attribute__((always_inline)) int32_t scan_chunk(
     const unsigned char *rows, size_t stride, const int32_t *keys, int32_t count, int32_t missable, uint64_t passing[4]
 ) {
-    switch (missable ? 32 - __builtin_clz((uint32_t)missable) : 0) {
+    switch (plane_count(missable)) {
     case 0: return scan_planes(rows, stride, keys, count, missable, 0, passing);
     case 1: return scan_planes(rows, stride, keys, count, missable, 1, passing);
     case 2: return scan_planes(rows, stride, keys, count, missable, 2, passing);
@@ -106,17 +111,23 @@ static inline __attribute__((always_inline)) size_t scan_run(
     _Alignas(64) unsigned char chunk_rows[DEDUP_SCAN_KEYS * row_bytes];
     for (int32_t chunk = 0; chunk < chunks; chunk++) {
         const int32_t *chunk_missables = missables + (size_t)chunk_shelves[chunk] * queries;
-        // One copy of the loop for every query of the chunk, with planes for the largest budget among them: the jump
-        // to it is then predicted, which more than pays for the planes some queries do not need.
         int32_t most = -1;
         for (int32_t query = 0; query < queries; query++) most = chunk_missables[query] > most ? chunk_missables[query] : most;
         if (most < 0) continue;
         const unsigned char *from = (const unsigned char *)rows + (size_t)chunk * row_bytes;
         for (size_t key = 0; key < DEDUP_SCAN_KEYS; key++) memcpy(chunk_rows + key * row_bytes, from + key * stride, row_bytes);
-        switch (most ? 32 - __builtin_clz((uint32_t)most) : 0) {
+        // One copy of the loop for each run of queries whose budgets need as many planes (or none is looked at): the
+        // jump to it is then predicted, and no query counts down planes it does not need. Callers sort a batch by
+        // its queries' numbers of keys, which makes the runs long.
+        int32_t query = 0;
+        while (query < queries) {
+            int planes = plane_count(chunk_missables[query]);
+            int32_t end = query + 1;
+            while (end < queries && (chunk_missables[end] < 0 || plane_count(chunk_missables[end]) == planes)) end++;
+            switch (planes) {
 #define SCAN_GATHERED(planes)                                                                                          \
     case planes:                                                                                                       \
-        for (int32_t query = 0; query < queries; query++) {                                                            \
+        for (; query < end; query++) {                                                                                 \
             int32_t missable = chunk_missables[query];                                                                 \
             if (missable < 0) continue;                                                                                \
             int32_t count = (int32_t)(key_starts[query + 1] - key_starts[query]);                                      \
@@ -124,10 +135,11 @@ static inline __attribute__((always_inline)) size_t scan_run(
             written += append(passing, slots + (size_t)chunk * lanes, (uint64_t)query << 32, found + written);         \
         }                                                                                                              \
         break;
-            SCAN_GATHERED(0) SCAN_GATHERED(1) SCAN_GATHERED(2) SCAN_GATHERED(3) SCAN_GATHERED(4) SCAN_GATHERED(5)
-            SCAN_GATHERED(6) SCAN_GATHERED(7)
-            default: SCAN_GATHERED(8)
+                SCAN_GATHERED(0) SCAN_GATHERED(1) SCAN_GATHERED(2) SCAN_GATHERED(3) SCAN_GATHERED(4) SCAN_GATHERED(5)
+                SCAN_GATHERED(6) SCAN_GATHERED(7)
+                default: SCAN_GATHERED(8)
 #undef SCAN_GATHERED
+            }
         }
     }
     return written;
