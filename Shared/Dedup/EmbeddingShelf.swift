@@ -28,16 +28,20 @@ struct EmbeddingShelf: Sendable {
     }
 
     /// How many of query `query`'s keys a vector here may miss and still share enough of them for the bound on
-    /// their cosine, squared, to reach the batch's `needed`; -1 when no count of shared keys does.
+    /// their cosine, squared, to reach the batch's `needed`; -1 when no count of shared keys does. The bound only
+    /// grows with the count (both factors are sums of more, or less subtracted), so a binary search finds the least.
     func missable(_ batch: EmbeddingBatch, query: Int) -> Int32 {
         let start = batch.keyStarts[query]
         let keyCount = batch.keyStarts[query + 1] - start
-        var shared = batch.fewestAlone[query]
-        while shared <= min(keyCount, self.length) {
-            let shelfMass = self.heaviest - self.lightestTail[self.length - shared]
-            if batch.reach[start + shared - 1] * shelfMass >= batch.needed { return Int32(keyCount - shared) }
-            shared += 1
+        func reaches(_ shared: Int) -> Bool {
+            batch.reach[start + shared - 1] * (self.heaviest - self.lightestTail[self.length - shared]) >= batch.needed
         }
-        return -1
+        var (fewest, most) = (batch.fewestAlone[query], min(keyCount, self.length))
+        guard fewest <= most, reaches(most) else { return -1 }
+        while fewest < most {
+            let middle = (fewest + most) / 2
+            if reaches(middle) { most = middle } else { fewest = middle + 1 }
+        }
+        return Int32(keyCount - fewest)
     }
 }
