@@ -14,19 +14,17 @@ struct EmbeddingBatch {
     let keyStarts: [Int]
     /// `reach[keyStarts[q] + s - 1]`: the mass of query `q`'s `s` largest entries.
     let reach: [Float]
-    /// What the bound on a cosine, squared, must reach.
-    let needed: Float
-    /// The fewest shared keys that could reach `needed` against a vector of any shape, per query: where shelves
-    /// start looking for their own.
-    let fewestAlone: [Int]
+    /// The lowest score each query looks for: the floor, or the query's best match so far once the index raises it.
+    private(set) var lowest: [Float]
+    /// The fewest shared keys that could bound a cosine at `lowest` against a vector of any shape, per query: where
+    /// shelves start looking for their own.
+    private(set) var fewestAlone: [Int]
 
     init(queries: [[Float]], minimumScore: Float, keyCounts: [Int]) {
         var values: [Float] = []
         var keys: [Int32] = []
         var keyStarts = [0]
         var reach: [Float] = []
-        var fewestAlone: [Int] = []
-        let needed = minimumScore * minimumScore
         let keyTotals = queries.map { query in query.count(where: { $0 != 0 }) }
         let order = queries.indices.sorted { (keyTotals[$0], $0) < (keyTotals[$1], $1) }
         for query in order.map({ queries[$0] }) {
@@ -40,14 +38,10 @@ struct EmbeddingBatch {
             keys += queryKeys.map(Int32.init)
             keyStarts.append(keys.count)
             var sum: Float = 0
-            var fewest: Int?
-            for (count, mass) in masses.sorted(by: >).enumerated() {
+            for mass in masses.sorted(by: >) {
                 sum += mass
                 reach.append(sum)
-                // A vector weighs 1 give or take rounding: 1.01 is more than any shelf can bring.
-                if fewest == nil, sum * 1.01 >= needed { fewest = count + 1 }
             }
-            fewestAlone.append(fewest ?? masses.count + 1)
             values += query
         }
         self.count = queries.count
@@ -56,7 +50,26 @@ struct EmbeddingBatch {
         self.keys = keys
         self.keyStarts = keyStarts
         self.reach = reach
-        self.needed = needed
-        self.fewestAlone = fewestAlone
+        self.lowest = Array(repeating: minimumScore, count: queries.count)
+        self.fewestAlone = []
+        for query in 0..<self.count { self.fewestAlone.append(self.fewestAlone(query)) }
+    }
+
+    /// What the bound on query `query`'s cosine, squared, must reach.
+    func needed(_ query: Int) -> Float {
+        self.lowest[query] * self.lowest[query]
+    }
+
+    /// Looks only for vectors scoring at least `score` for query `query` from now on.
+    mutating func raise(_ query: Int, to score: Float) {
+        self.lowest[query] = score
+        self.fewestAlone[query] = self.fewestAlone(query)
+    }
+
+    private func fewestAlone(_ query: Int) -> Int {
+        let start = self.keyStarts[query]
+        let keyCount = self.keyStarts[query + 1] - start
+        // A vector weighs 1 give or take rounding: 1.01 is more than any shelf can bring.
+        return (1...max(keyCount, 1)).first { keyCount > 0 && self.reach[start + $0 - 1] * 1.01 >= self.needed(query) } ?? keyCount + 1
     }
 }

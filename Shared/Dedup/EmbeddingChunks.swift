@@ -19,7 +19,7 @@ struct EmbeddingChunks: Sendable {
     private static let rowBytes = MemoryLayout<Row>.size
 
     /// How many chunks there are.
-    private var count = 0
+    private(set) var count = 0
     /// Key `k`'s row of chunk `c` is at word `(k * rowStride + c) * rowWords`.
     private var bitmaps: [UInt64] = []
     /// How many chunks each key's rows have room for.
@@ -80,14 +80,14 @@ struct EmbeddingChunks: Sendable {
     /// How many entries a scan writes at most a call: a single query scans 64 chunks a call, a batch one at least.
     private static let scanEntries = 1 << 14
 
-    /// `query << 32 | slot` for each vector that misses at most `missables[shelf * batch.count + query]` of the
-    /// batch's query `query`'s keys (none when that is negative), for every query. The count runs in C
-    /// (`dedup_scan`): one build carries an AVX2 and a baseline version there, and the CPU picks; Swift can build for
-    /// one only.
-    func scan(_ batch: EmbeddingBatch, missables: [Int32]) -> [UInt64] {
-        guard batch.count > 0, self.count > 0 else { return [] }
+    /// `query << 32 | slot` for each vector of the chunks `chunks` that misses at most
+    /// `missables[shelf * batch.count + query]` of the batch's query `query`'s keys (none when that is negative), for
+    /// every query. The count runs in C (`dedup_scan`): one build carries an AVX2 and a baseline version there, and
+    /// the CPU picks; Swift can build for one only.
+    func scan(_ batch: EmbeddingBatch, missables: [Int32], chunks: Range<Int>) -> [UInt64] {
+        guard batch.count > 0, !chunks.isEmpty else { return [] }
         // As many chunks a call as leave room for all their lanes for every query.
-        let run = min(max(Self.scanEntries / (Self.lanes * batch.count), 1), self.count)
+        let run = min(max(Self.scanEntries / (Self.lanes * batch.count), 1), chunks.count)
         let output = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: run * Self.lanes * batch.count)
         defer { output.deallocate() }
         var found: [UInt64] = []
@@ -99,10 +99,10 @@ struct EmbeddingChunks: Sendable {
                             missables.withUnsafeBufferPointer { missables in
                                 guard let bitmaps = bitmaps.baseAddress, let slots = slots.baseAddress, let shelves = shelves.baseAddress
                                 else { return }
-                                for first in stride(from: 0, to: self.count, by: run) {
+                                for first in stride(from: chunks.lowerBound, to: chunks.upperBound, by: run) {
                                     let written = dedup_scan(
                                         bitmaps + first * Self.rowBytes, self.rowStride * Self.rowBytes,
-                                        Int32(min(run, self.count - first)), slots + first * Self.lanes, shelves + first, keys.baseAddress,
+                                        Int32(min(run, chunks.upperBound - first)), slots + first * Self.lanes, shelves + first, keys.baseAddress,
                                         keyStarts.baseAddress, missables.baseAddress, Int32(batch.count), output.baseAddress
                                     )
                                     found += output.prefix(written)

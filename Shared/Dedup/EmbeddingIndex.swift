@@ -21,8 +21,9 @@ import Synchronization
 /// keys than it may. Only vectors that pass are scored, with the same Float32 sum, in the same order, as
 /// `HashEmbedding.cosine`, so ties and the threshold fall exactly as in a scan. A single query reads the streams of
 /// its keys; a batch of queries is answered chunk by chunk, so each chunk is read from memory once for the whole batch.
-/// Each lookup counts and scores against `firstFloor` before `minimumScore`: most of a real catalog's work is near
-/// relatives that a tighter bound rules out.
+/// Each lookup counts and scores against `firstFloor` before `minimumScore`, and a query's bound rises to its best
+/// match so far as the scan goes on: most of a real catalog's work is near relatives that a tighter bound rules out.
+/// A raised bound still passes every vector that could beat or tie that match, so the answer is the scan's.
 public struct EmbeddingIndex: Sendable {
     public struct Match: Sendable, Equatable {
         /// The vector's position, in the order vectors were added.
@@ -53,6 +54,11 @@ public struct EmbeddingIndex: Sendable {
     public static let firstFloor: Float = 0.9
     /// Float rounding must never drop a true match: bounds are loosened by this much.
     private static let slack: Float = 1e-4
+    /// A query's bound is raised to its best match so far only when that is at least this much higher: each raise
+    /// recomputes the query's budget on every shelf.
+    private static let raiseStep: Float = 0.02
+    /// The chunks a scan reads before it first raises bounds; each later part is as large as all before it.
+    private static let firstPart = 64
     private static let collisionClasses = 24
     /// The cores a batch is split across: those the process may run on.
     private static let cores: Int = {
@@ -143,32 +149,49 @@ public struct EmbeddingIndex: Sendable {
         return answers
     }
 
-    /// The best vector scoring at least `floor` for each query.
+    /// The best vector scoring at least `floor` for each query. The chunks are scanned a part at a time, and a
+    /// query that has found a match looks only for ones as good from the next part on: a name with thousands of near
+    /// relatives finds one early, and a tighter bound passes far fewer of the rest.
     private func best(for queries: [[Float]], atLeast floor: Float) -> [Match?] {
-        let batch = EmbeddingBatch(queries: queries, minimumScore: floor - Self.slack, keyCounts: self.keyCounts)
-        // How many keys a vector may miss, shelf by shelf, query by query.
-        var missables: [Int32] = []
-        missables.reserveCapacity(self.shelves.count * batch.count)
-        for shelf in self.shelves {
-            for query in 0..<batch.count { missables.append(shelf.missable(batch, query: query)) }
+        var batch = EmbeddingBatch(queries: queries, minimumScore: floor - Self.slack, keyCounts: self.keyCounts)
+        var missables = [Int32](repeating: 0, count: self.shelves.count * batch.count)
+        for query in 0..<batch.count { self.setMissables(&missables, batch, query: query) }
+        var best = [Match?](repeating: nil, count: batch.count)
+        var scanned = 0
+        while scanned < self.chunks.count {
+            let part = scanned..<min(max(scanned * 2, Self.firstPart), self.chunks.count)
+            self.merge(self.chunks.scan(batch, missables: missables, chunks: part), into: &best, for: batch, atLeast: floor)
+            scanned = part.upperBound
+            guard scanned < self.chunks.count else { break }
+            for (query, match) in best.enumerated() {
+                guard let match, match.score - Self.slack >= batch.lowest[query] + Self.raiseStep else { continue }
+                batch.raise(query, to: match.score - Self.slack)
+                self.setMissables(&missables, batch, query: query)
+            }
         }
-        return self.best(of: self.chunks.scan(batch, missables: missables), for: batch, atLeast: floor)
+        return batch.order.indices.reduce(into: [Match?](repeating: nil, count: batch.count)) { answers, query in
+            answers[batch.order[query]] = best[query]
+        }
     }
 
-    /// The best of the vectors that passed the count, `query << 32 | slot` each, by their exact scores.
-    private func best(of found: [UInt64], for batch: EmbeddingBatch, atLeast floor: Float) -> [Match?] {
+    /// How many keys a vector may miss, shelf by shelf, for the batch's query `query`.
+    private func setMissables(_ missables: inout [Int32], _ batch: EmbeddingBatch, query: Int) {
+        for (number, shelf) in self.shelves.enumerated() { missables[number * batch.count + query] = shelf.missable(batch, query: query) }
+    }
+
+    /// Scores the vectors that passed the count, `query << 32 | slot` each (the batch's queries), and keeps each
+    /// query's best at `floor` or above: the highest score, the earliest slot on a tie.
+    private func merge(_ found: [UInt64], into best: inout [Match?], for batch: EmbeddingBatch, atLeast floor: Float) {
         // Scored in C, which fetches the vectors some candidates ahead: they are scattered over the whole index.
         let scores = [Float](unsafeUninitializedCapacity: found.count) { scores, initialized in
             dedup_score(found, found.count, self.starts, self.buckets, self.values, batch.values, HashEmbedding.dimensions, scores.baseAddress)
             initialized = found.count
         }
-        var best = [Match?](repeating: nil, count: batch.count)
         for (entry, score) in zip(found, scores) where score >= floor {
-            let (query, slot) = (batch.order[Int(entry >> 32)], Int(entry & 0xFFFF_FFFF))
+            let (query, slot) = (Int(entry >> 32), Int(entry & 0xFFFF_FFFF))
             if let current = best[query], score < current.score || (score == current.score && slot >= current.slot) { continue }
             best[query] = Match(slot: slot, score: score)
         }
-        return best
     }
 
     /// A (bucket, sign) key: the row of the bitmaps that says which vectors have that bucket with that sign.
