@@ -34,6 +34,30 @@ import Testing
         #expect(matchedBelowIt > 50)
     }
 
+    /// A page of names mostly in the catalog has its sample find matches at `firstFloor` or above, so the whole page
+    /// looks there first; on a page of mostly new names the sample finds few, and the rest of the page skips that
+    /// look. Both answer what a scan answers, the near-duplicates among the new names included.
+    @Test func pagesOfKnownAndOfNewNamesAnswerLikeAScan() {
+        var names = NameGenerator(seed: 7)
+        let catalog = (0..<3000).map { _ in names.next() }
+        let vectors = catalog.map(HashEmbedding.embed)
+        var index = EmbeddingIndex(minimumScore: Self.minimumScore)
+        for vector in vectors { index.add(vector) }
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        let known = (0..<300).map { number in number % 3 == 0 ? names.variant(of: catalog[number]) : catalog[number * 7] }
+        let new = (0..<300).map { number in
+            number % 5 == 0
+                ? names.variant(of: catalog[number])
+                : String((0..<12).map { _ in letters[Int(names.random.next() % 26)] }) + " " + names.next()
+        }
+        for page in [known, new] {
+            let queries = page.map(HashEmbedding.embed)
+            let expected = queries.map { Self.bruteForce($0, vectors, minimum: Self.minimumScore) }
+            #expect(index.best(for: queries) == expected)
+            #expect(expected.count { $0 != nil } > 50)
+        }
+    }
+
     @Test func aDuplicateNameMatchesItselfAtOneAndTheEarliestCopyWins() {
         var index = EmbeddingIndex(minimumScore: Self.minimumScore)
         let vector = HashEmbedding.embed("Tesla Model 3 Buyers")
