@@ -13,6 +13,12 @@ public struct JSONWriter: Sendable {
 
     public mutating func string(_ text: String) {
         self.bytes.append(UInt8(ascii: "\""))
+        // Most text needs no escape: it is copied in one go.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            self.bytes.append(contentsOf: text.utf8)
+            self.bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): self.raw("\\\"")

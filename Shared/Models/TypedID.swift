@@ -17,7 +17,7 @@ public struct TypedID<Kind: IDKind>: RawRepresentable, Codable, Hashable, Sendab
     }
 
     public static func generate(at date: Date = Date()) -> Self {
-        Self(unchecked: "\(Kind.prefix)_\(ULID.make(at: date))")
+        Self(unchecked: ULID.make(at: date, after: Kind.prefix + "_"))
     }
 
     private init(unchecked rawValue: String) {

@@ -9,6 +9,8 @@ import Testing
         let later = OrgTopicID.generate(at: Date(timeIntervalSince1970: 1_700_000_001))
         #expect(earlier.rawValue.hasPrefix("ot_"))
         #expect(earlier.rawValue.count == 29)
+        // The first 10 characters are the milliseconds since 1970 in base32, most significant first.
+        #expect(earlier.rawValue.dropFirst(3).prefix(10) == "01hf7yat00")
         #expect(earlier.rawValue < later.rawValue)
         #expect(OrgTopicID(rawValue: earlier.rawValue) == earlier)
     }
@@ -18,6 +20,8 @@ import Testing
         #expect(OrgTopicID(rawValue: global.rawValue) == nil)
         #expect(OrgTopicID(rawValue: "ot_short") == nil)
         #expect(OrgTopicID(rawValue: "ot_" + String(repeating: "u", count: 26)) == nil)  // u is not Crockford base32
+        #expect(OrgTopicID(rawValue: "ot_" + String(repeating: "a", count: 25) + "é") == nil)
+        #expect(OrgTopicID(rawValue: "ot_" + String(repeating: "a", count: 26)) != nil)
         let json = Data("\"\(global.rawValue)\"".utf8)
         #expect(throws: DecodingError.self) { try JSONCoding.decoder.decode(OrgTopicID.self, from: json) }
     }
