@@ -48,6 +48,11 @@ public struct JSONWriter: Sendable {
         }
     }
 
+    /// Text that is JSON already, as it is.
+    public mutating func json(_ text: String) {
+        self.bytes.append(contentsOf: text.utf8)
+    }
+
     public mutating func bool(_ value: Bool) {
         value ? self.raw("true") : self.raw("false")
     }

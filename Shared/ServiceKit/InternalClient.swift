@@ -38,6 +38,11 @@ public struct InternalClient: Sendable {
 
         /// Decodes a 2xx body, or rethrows the service's own error envelope as an `AppError`.
         public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            try JSONCoding.decoder.decode(type, from: Data(self.successfulBody().readableBytesView))
+        }
+
+        /// The body of a 2xx reply, or the service's own error envelope rethrown as an `AppError`.
+        public func successfulBody() throws -> ByteBuffer {
             guard (200..<300).contains(self.status.code) else {
                 let envelope = try? JSONCoding.decoder.decode(ErrorEnvelope.self, from: Data(self.body.readableBytesView))
                 throw AppError(
@@ -47,7 +52,7 @@ public struct InternalClient: Sendable {
                     details: envelope?.error.details
                 )
             }
-            return try JSONCoding.decoder.decode(type, from: Data(self.body.readableBytesView))
+            return self.body
         }
     }
 

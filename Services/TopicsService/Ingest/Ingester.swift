@@ -112,26 +112,26 @@ struct Ingester: Sendable {
         return found
     }
 
-    /// Classifications of the records new to the catalog, by record index (a name the classifier refused is an
+    /// Classifications (JSON) of the records new to the catalog, by record index (a name the classifier refused is an
     /// error), and of the unclassified global topics.
     private func classify(
         _ page: IngestPage, plan: IngestPlan, unclassified: [(GlobalTopicID, String)], context: CallContext, logger: Logger
-    ) async throws -> ([Int: Result<Classification, IngestPage.RecordError>], [GlobalTopicID: Classification]) {
+    ) async throws -> ([Int: Result<String, IngestPage.RecordError>], [GlobalTopicID: String]) {
         let indexes = plan.newRecords.filter { (try? page.records[$0].get()) != nil }
         let items = indexes.compactMap { index in
             (try? page.records[index].get()).map { ClassifyItem(topicName: $0.topicName, description: $0.description) }
         }
         let all = items + unclassified.map { ClassifyItem(topicName: $0.1) }
         guard !all.isEmpty else { return ([:], [:]) }
-        let outcomes = try await self.classifier.classify(all, llm: page.llm, context: context, logger: logger)
-        var classified: [Int: Result<Classification, IngestPage.RecordError>] = [:]
+        let outcomes = try await self.classifier.classifyAsJSON(all, llm: page.llm, context: context, logger: logger)
+        var classified: [Int: Result<String, IngestPage.RecordError>] = [:]
         for (index, outcome) in zip(indexes, outcomes) {
             switch outcome {
             case .classified(let classification): classified[index] = .success(classification)
             case .failed(let error): classified[index] = .failure(IngestPage.RecordError(reason: "classification failed: \(error.message)"))
             }
         }
-        var backfill: [GlobalTopicID: Classification] = [:]
+        var backfill: [GlobalTopicID: String] = [:]
         for ((id, _), outcome) in zip(unclassified, outcomes.dropFirst(items.count)) {
             if case .classified(let classification) = outcome { backfill[id] = classification }
         }

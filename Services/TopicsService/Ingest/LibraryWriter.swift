@@ -25,13 +25,13 @@ struct LibraryWriter {
 
     /// The outcome of every record, and the global topics this page added (for the in-memory catalog).
     mutating func apply(
-        _ page: IngestPage, plan: IngestPlan, classifications: [Int: Result<Classification, IngestPage.RecordError>]
+        _ page: IngestPage, plan: IngestPlan, classifications: [Int: Result<String, IngestPage.RecordError>]
     ) async throws -> ([RecordOutcome], [(GlobalTopicID, String)]) {
         let records = page.records.map { try? $0.get() }
         self.outcomes = Array(repeating: nil, count: records.count)
         var targets: [Int: GlobalTopicID] = [:]
         var duplicates: [(index: Int, topic: String)] = []
-        var toCreate: [(index: Int, classification: Classification)] = []
+        var toCreate: [(index: Int, classification: String)] = []
         var warnings: [Int: SimilarityWarning] = [:]
         for (index, decision) in plan.decisions.enumerated() {
             switch decision {
@@ -105,11 +105,11 @@ struct LibraryWriter {
     }
 
     /// Stores classifications for global topics that had none; one already stored (by a concurrent page) stays.
-    func backfill(_ classifications: [GlobalTopicID: Classification]) async throws {
+    func backfill(_ classifications: [GlobalTopicID: String]) async throws {
         guard !classifications.isEmpty else { return }
         let json = JSONWriter.rows(classifications) { writer, entry in
             writer.key("classification", first: true)
-            writer.classification(entry.value)
+            writer.json(entry.value)
             writer.field("id", entry.key.rawValue)
         }
         try await self.connection.query(
@@ -128,12 +128,12 @@ struct LibraryWriter {
 
     /// Inserts the new global topics; those whose name another transaction inserted first come back as `raced`.
     private func createGlobals(
-        _ entries: [(index: Int, record: IngestPage.Record, classification: Classification)]
+        _ entries: [(index: Int, record: IngestPage.Record, classification: String)]
     ) async throws -> (created: [Int: GlobalTopicID], raced: [Int: GlobalTopicID]) {
         guard !entries.isEmpty else { return ([:], [:]) }
         let json = JSONWriter.rows(entries) { writer, entry in
             writer.key("classification", first: true)
-            writer.classification(entry.classification)
+            writer.json(entry.classification)
             writer.field("id", GlobalTopicID.generate().rawValue)
             writer.field("normalized_name", entry.record.normalizedName)
             writer.field("topic_name", entry.record.topicName)
