@@ -69,7 +69,8 @@ struct EmbeddingBatch {
     private func fewestAlone(_ query: Int) -> Int {
         let start = self.keyStarts[query]
         let keyCount = self.keyStarts[query + 1] - start
+        guard keyCount > 0 else { return 1 }
         // A vector weighs 1 give or take rounding: 1.01 is more than any shelf can bring.
-        return (1...max(keyCount, 1)).first { keyCount > 0 && self.reach[start + $0 - 1] * 1.01 >= self.needed(query) } ?? keyCount + 1
+        return (1...keyCount).first { self.reach[start + $0 - 1] * 1.01 >= self.needed(query) } ?? keyCount + 1
     }
 }

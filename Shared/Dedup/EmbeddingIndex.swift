@@ -49,8 +49,8 @@ public struct EmbeddingIndex: Sendable {
     /// `minimumScore`. A match found here is the best there is, since everything else scores below it. Names with
     /// many near relatives (a sync's later pages: `Engaged: Interest > … (Texas, 18-24)`) share enough keys at 0.75
     /// with thousands of vectors, and at 0.9 with few: pages of sample-source's names went from 430–460 to
-    /// 2,000–2,800 lookups/s on one core at a million topics. A name with no match at all pays for both looks: pages
-    /// of the bench's synthetic names, half of them such, lost about a fifth.
+    /// 2,000–2,800 lookups/s on one core at a million topics. A name with no match at all pays for both looks,
+    /// unless its page's sample shows the first look is not worth it (see `bestOnOneCore`).
     public static let firstFloor: Float = 0.9
     /// Float rounding must never drop a true match: bounds are loosened by this much.
     private static let slack: Float = 1e-4

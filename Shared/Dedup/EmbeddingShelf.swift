@@ -28,8 +28,9 @@ struct EmbeddingShelf: Sendable {
     }
 
     /// How many of query `query`'s keys a vector here may miss and still share enough of them for the bound on
-    /// their cosine, squared, to reach the batch's `needed(query)`; -1 when no count of shared keys does. The bound only
-    /// grows with the count (both factors are sums of more, or less subtracted), so a binary search finds the least.
+    /// their cosine, squared, to reach the batch's `needed(query)`; -1 when no count of shared keys does. The bound
+    /// only grows with the count (both factors are sums of more, or less subtracted), so a binary search finds the
+    /// least.
     func missable(_ batch: EmbeddingBatch, query: Int) -> Int32 {
         let start = batch.keyStarts[query]
         let keyCount = batch.keyStarts[query + 1] - start
