@@ -30,8 +30,8 @@ struct ClassifierClient: Sendable {
     }
 
     /// What the classifier answered for one name, a classification kept as the JSON text it came in (as
-    /// `JSONWriter.classification` writes it): an ingest stores it as it is, and decoding a page's 1,000 took a third
-    /// of its classification time.
+    /// `JSONWriter.classification` writes it): an ingest stores it as it is, and decoding a page's 1,000 took 7% of
+    /// topics-service's CPU during 1M-catalog ingest pages (perf).
     enum JSONOutcome: Sendable {
         case classified(String)
         case failed(ErrorEnvelope.Body)
