@@ -1,8 +1,10 @@
 import DedupScan
 
-/// Every shelf's vectors as bitmaps over chunks of 256 vectors ("lanes") of one shelf each: in a chunk, each
-/// (bucket, sign) key has a row of 4 words, bit `lane % 64` of word `lane / 64` set when that lane's vector has the
-/// key.
+/// Every shelf's vectors as bitmaps over chunks of 512 vectors ("lanes") of one shelf each: in a chunk, each
+/// (bucket, sign) key has a row of 8 words, bit `lane % 64` of word `lane / 64` set when that lane's vector has the
+/// key. Chunks of 512 make half the visits of 256 for a few more rows read in each: pages of a million synthetic
+/// names went from 3,900–4,100 to 4,700–4,900 lookups/s on one core, real names' pages from 3,000–3,300 to
+/// 3,000–3,100; 1,024 was slower for both.
 ///
 /// The rows are stored key by key: each key's rows of every chunk one after the other, all shelves together. A query
 /// scanning chunk after chunk reads a few long sequential streams (one per key it tests), which the hardware
@@ -11,12 +13,11 @@ import DedupScan
 /// chunks together (so that neighbouring chunks mostly share a miss budget). A batch of queries reads a chunk's rows
 /// from memory once and then from the cache (see `dedup_scan`).
 struct EmbeddingChunks: Sendable {
-    typealias Row = SIMD4<UInt64>
     /// The (bucket, sign) keys, `HashEmbedding.dimensions * 2`.
     static let keys = Int(DEDUP_SCAN_KEYS)
-    static let lanes = Row.scalarCount * 64
-    private static let rowWords = Row.scalarCount
-    private static let rowBytes = MemoryLayout<Row>.size
+    static let lanes = Int(DEDUP_SCAN_LANES)
+    private static let rowWords = lanes / 64
+    private static let rowBytes = rowWords * MemoryLayout<UInt64>.size
 
     /// How many chunks there are.
     private(set) var count = 0
@@ -24,7 +25,7 @@ struct EmbeddingChunks: Sendable {
     private var bitmaps: [UInt64] = []
     /// How many chunks each key's rows have room for.
     private var capacity = 0
-    /// Rows from one key's to the next: the capacity and a cache line more, so that the keys' rows of one chunk do
+    /// Rows from one key's to the next: the capacity and two rows more, so that the keys' rows of one chunk do
     /// not all fall in the same cache set, as they would a power-of-two number of bytes apart.
     private var rowStride: Int { self.capacity + 2 }
     /// Each chunk's lanes' slots in the index (0 for a lane not yet filled: it has no key, so no scan passes it).

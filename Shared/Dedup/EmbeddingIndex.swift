@@ -16,7 +16,7 @@ import Synchronization
 /// smallest entries and the shelf's `s` is nearly as tight as each vector's own: at 0.75, about three quarters of
 /// the query's keys, when a random name has each key one time in twenty.
 ///
-/// The count is taken on bitmaps, 256 vectors of a shelf at a time, each key's rows of all shelves' chunks in one
+/// The count is taken on bitmaps, 512 vectors of a shelf at a time, each key's rows of all shelves' chunks in one
 /// sequential stream (see `EmbeddingChunks`), where a vector drops out as soon as it has missed more of the query's
 /// keys than it may. Only vectors that pass are scored, with the same Float32 sum, in the same order, as
 /// `HashEmbedding.cosine`, so ties and the threshold fall exactly as in a scan. A single query reads the streams of

@@ -1,6 +1,6 @@
 /// The vectors of an `EmbeddingIndex` with the same number of nonzero entries and the same collisions (see
 /// `EmbeddingIndex.ShelfKey`): what bounds their cosine with a query, and how many there are. Their bitmaps are in
-/// the index's `EmbeddingChunks`, 256 vectors of one shelf a chunk.
+/// the index's `EmbeddingChunks`, 512 vectors of one shelf a chunk.
 struct EmbeddingShelf: Sendable {
     /// How many nonzero entries every vector here has.
     let length: Int

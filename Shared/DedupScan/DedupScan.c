@@ -2,15 +2,15 @@
 
 #include <string.h>
 
-typedef uint64_t row_t __attribute__((vector_size(32)));
-
-enum { lanes = 256, row_bytes = sizeof(row_t) };
+enum { lanes = DEDUP_SCAN_LANES, row_words = lanes / 64 };
+typedef uint64_t row_t __attribute__((vector_size(row_words * 8)));
+enum { row_bytes = sizeof(row_t) };
 
 /// The lanes of the chunk at `rows` (key `k`'s row at `rows + k * stride`) that miss at most `missable` of the
 /// `count` keys `keys`, into `passing`; returns how many rows it read. Each lane's misses left to spend are counted
 /// down in `planes` bit planes (enough for `missable`); inlined with `planes` fixed, so every plane stays in a register.
 static inline __attribute__((always_inline)) int32_t scan_planes(
-    const unsigned char *rows, size_t stride, const int32_t *keys, int32_t count, int32_t missable, int planes, uint64_t passing[4]
+    const unsigned char *rows, size_t stride, const int32_t *keys, int32_t count, int32_t missable, int planes, uint64_t passing[row_words]
 ) {
     const row_t none = {0};
     row_t budget[8];
@@ -28,9 +28,11 @@ static inline __attribute__((always_inline)) int32_t scan_planes(
             borrow = owed;
         }
         overspent |= borrow;
-        // No lane overspends before `missable + 1` misses; then the scan ends once all have (one vptest with AVX2).
+        // No lane overspends before `missable + 1` misses; then the scan ends once all have.
         row_t left = ~overspent;
-        if (index > missable && (left[0] | left[1] | left[2] | left[3]) == 0) break;
+        uint64_t any = 0;
+        for (int word = 0; word < row_words; word++) any |= left[word];
+        if (index > missable && any == 0) break;
     }
     row_t left = ~overspent;
     memcpy(passing, &left, sizeof left);
@@ -44,7 +46,7 @@ static inline int plane_count(int32_t missable) {
 
 /// `scan_planes` with exactly as many planes as `missable` needs, each number its own copy.
 static inline __attribute__((always_inline)) int32_t scan_chunk(
-    const unsigned char *rows, size_t stride, const int32_t *keys, int32_t count, int32_t missable, uint64_t passing[4]
+    const unsigned char *rows, size_t stride, const int32_t *keys, int32_t count, int32_t missable, uint64_t passing[row_words]
 ) {
     switch (plane_count(missable)) {
     case 0: return scan_planes(rows, stride, keys, count, missable, 0, passing);
@@ -60,9 +62,9 @@ static inline __attribute__((always_inline)) int32_t scan_chunk(
 }
 
 /// Appends `tag | slot` for each lane set in `passing`, slots in `slots`; returns how many.
-static inline __attribute__((always_inline)) size_t append(const uint64_t passing[4], const int32_t *slots, uint64_t tag, uint64_t *found) {
+static inline __attribute__((always_inline)) size_t append(const uint64_t passing[row_words], const int32_t *slots, uint64_t tag, uint64_t *found) {
     size_t written = 0;
-    for (int word = 0; word < 4; word++) {
+    for (int word = 0; word < row_words; word++) {
         for (uint64_t bits = passing[word]; bits; bits &= bits - 1) {
             found[written++] = tag | (uint32_t)slots[word * 64 + __builtin_ctzll(bits)];
         }
@@ -76,7 +78,7 @@ enum { prefetch_chunks = 4 };
 
 /// From this many queries on, each chunk's rows are first gathered into a block of their own, which stays in the
 /// L1 cache while every query reads it: one key's rows sit a long stride apart, and all keys' rows of a chunk
-/// (each 32 bytes, astride two cache lines unless the bitmaps are aligned) would not stay.
+/// (each 64 bytes, astride two cache lines unless the bitmaps are aligned) would not stay.
 enum { gather_queries = 8 };
 
 /// `dedup_scan`, inlined into each version.
@@ -85,7 +87,7 @@ static inline __attribute__((always_inline)) size_t scan_run(
     const intptr_t *key_starts, const int32_t *missables, int32_t queries, uint64_t *found
 ) {
     size_t written = 0;
-    uint64_t passing[4];
+    uint64_t passing[row_words];
     if (queries < gather_queries) {
         // Query after query, each over the run: its keys' rows are a few sequential streams.
         for (int32_t query = 0; query < queries; query++) {

@@ -69,7 +69,7 @@ import Testing
         #expect(index.best(for: HashEmbedding.embed("Dog Owners")) == nil)
     }
 
-    /// Hundreds of vectors of one shape fill a shelf past one chunk of 256, with the match deep in a later chunk:
+    /// Hundreds of vectors of one shape fill a shelf past two chunks of 512, with the match deep in a later chunk:
     /// every chunk is scanned, and among equal scores the earliest slot wins.
     @Test func shelvesOfManyChunksAndTiesAnswerLikeAScan() {
         var index = EmbeddingIndex(minimumScore: Self.minimumScore)
@@ -77,7 +77,7 @@ import Testing
         var random = SplitMix(seed: 9)
         // Names of one length and no collisions share a shelf.
         let letters = Array("abcdefghijklmnopqrstuvwxyz")
-        for _ in 0..<700 {
+        for _ in 0..<1_400 {
             let word = String((0..<8).map { _ in letters[Int(random.next() % 26)] })
             vectors.append(HashEmbedding.embed(word + " buyers"))
         }
@@ -91,7 +91,7 @@ import Testing
             #expect(index.best(for: query) == expected)
             #expect(asPage[number] == expected)
         }
-        #expect(index.best(for: target)?.slot == 700)
+        #expect(index.best(for: target)?.slot == 1_400)
     }
 
     /// Lookups between adds, as the bitmaps move to more room several times (each shelf's chunks regrouped), and a

@@ -8,7 +8,8 @@ import Testing
 /// there are keys, and queries a shelf skips.
 @Suite struct ScanKernelTests {
     static let keys = Int(DEDUP_SCAN_KEYS)
-    static let lanes = 256
+    static let lanes = Int(DEDUP_SCAN_LANES)
+    static let rowWords = lanes / 64
 
     typealias Kernel = @Sendable (
         UnsafeRawPointer, Int, Int32, UnsafePointer<Int32>, UnsafePointer<Int32>, UnsafePointer<Int32>, UnsafePointer<Int>,
@@ -29,10 +30,10 @@ import Testing
             let density = [2, 8, 64][round % 3]
             let chunks = 1 + Int(random.next() % 9)
             let stride = chunks + 1 + Int(random.next() % 3)
-            var bitmaps = [UInt64](repeating: 0, count: Self.keys * stride * 4)
+            var bitmaps = [UInt64](repeating: 0, count: Self.keys * stride * Self.rowWords)
             for key in 0..<Self.keys {
-                for word in 0..<chunks * 4 {
-                    let index = key * stride * 4 + word
+                for word in 0..<chunks * Self.rowWords {
+                    let index = key * stride * Self.rowWords + word
                     for _ in 0..<density / 2 { bitmaps[index] |= 1 << (random.next() % 64) }
                     if density == 64 { bitmaps[index] = random.next() | random.next() }
                 }
@@ -56,7 +57,7 @@ import Testing
             }
             var found = [UInt64](repeating: 0, count: chunks * Self.lanes * queries)
             let written = bitmaps.withUnsafeBytes { bitmaps in
-                scan(bitmaps.baseAddress!, stride * 32, Int32(chunks), slots, chunkShelves, keys, keyStarts, missables, Int32(queries), &found)
+                scan(bitmaps.baseAddress!, stride * Self.rowWords * 8, Int32(chunks), slots, chunkShelves, keys, keyStarts, missables, Int32(queries), &found)
             }
             var expected: [UInt64] = []
             for query in 0..<queries {
@@ -65,7 +66,7 @@ import Testing
                     let missable = Int(missables[Int(chunkShelves[chunk]) * queries + query])
                     guard missable >= 0 else { continue }
                     for lane in 0..<Self.lanes {
-                        let hits = queryKeys.filter { bitmaps[(Int($0) * stride + chunk) * 4 + lane / 64] >> UInt64(lane % 64) & 1 == 1 }.count
+                        let hits = queryKeys.filter { bitmaps[(Int($0) * stride + chunk) * Self.rowWords + lane / 64] >> UInt64(lane % 64) & 1 == 1 }.count
                         if queryKeys.count - hits <= missable {
                             expected.append(UInt64(query) << 32 | UInt64(slots[chunk * Self.lanes + lane]))
                         }

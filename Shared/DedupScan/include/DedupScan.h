@@ -7,14 +7,17 @@
 /// The (bucket, sign) keys of a 256-dimension embedding: the rows of a chunk.
 #define DEDUP_SCAN_KEYS 512
 
+/// The vectors ("lanes") of a chunk: a row is 8 words, one cache line.
+#define DEDUP_SCAN_LANES 512
+
 /// Counts, for a run of `chunks` chunks of embedding bitmaps and a batch of `queries` queries, which lanes share
-/// enough keys with each query. A chunk is 256 lanes with a row of 4 words for each (bucket, sign) key, bit
+/// enough keys with each query. A chunk is 512 lanes with a row of 8 words for each (bucket, sign) key, bit
 /// `lane % 64` of word `lane / 64` set when the lane has the key: key `k`'s row of chunk `c` is at
-/// `rows + k * stride + c * 32`, lane `l` of chunk `c` is the vector `slots[c * 256 + l]`, and chunk `c` holds
+/// `rows + k * stride + c * 64`, lane `l` of chunk `c` is the vector `slots[c * 512 + l]`, and chunk `c` holds
 /// vectors of shelf `chunk_shelves[c]`. Query `q` has the keys `keys[key_starts[q]..<key_starts[q + 1]]`, and a
 /// vector of shelf `s` may miss `missables[s * queries + q]` of them (below 256 and below its number of keys), or
 /// none is looked at when that is negative. For each lane that misses no more, the scan writes `q << 32 | slot` to
-/// `found`, which must have room for `chunks * 256 * queries` entries, and returns how many it wrote.
+/// `found`, which must have room for `chunks * 512 * queries` entries, and returns how many it wrote.
 /// Each lane starts with its misses to spend, kept in bit planes and counted down a row at a time, all lanes at
 /// once; a lane that overspends drops out, and a chunk's scan ends when none is left. A few queries each read their
 /// keys' rows chunk after chunk; a larger batch reads each chunk's rows once for all its queries.
