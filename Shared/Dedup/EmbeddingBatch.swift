@@ -55,9 +55,27 @@ struct EmbeddingBatch {
         for query in 0..<self.count { self.fewestAlone.append(self.fewestAlone(query)) }
     }
 
+    /// What the bound on a query's cosine rests on, for `EmbeddingShelf.missable`: every shelf asks, so `reach` is read
+    /// through a pointer.
+    struct Bound {
+        /// `reach[s - 1]`: the mass of the query's `s` largest entries.
+        let reach: UnsafeBufferPointer<Float>
+        /// What the bound on the cosine, squared, must reach.
+        let needed: Float
+        /// The fewest shared keys worth testing (`fewestAlone`).
+        let fewest: Int
+    }
+
     /// What the bound on query `query`'s cosine, squared, must reach.
     func needed(_ query: Int) -> Float {
         self.lowest[query] * self.lowest[query]
+    }
+
+    func withBound<Result>(of query: Int, _ body: (Bound) -> Result) -> Result {
+        self.reach.withUnsafeBufferPointer { reach in
+            let keys = self.keyStarts[query]..<self.keyStarts[query + 1]
+            return body(Bound(reach: UnsafeBufferPointer(rebasing: reach[keys]), needed: self.needed(query), fewest: self.fewestAlone[query]))
+        }
     }
 
     /// Looks only for vectors scoring at least `score` for query `query` from now on.

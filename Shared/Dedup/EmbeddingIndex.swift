@@ -192,7 +192,9 @@ public struct EmbeddingIndex: Sendable {
 
     /// How many keys a vector may miss, shelf by shelf, for the batch's query `query`.
     private func setMissables(_ missables: inout [Int32], _ batch: EmbeddingBatch, query: Int) {
-        for (number, shelf) in self.shelves.enumerated() { missables[number * batch.count + query] = shelf.missable(batch, query: query) }
+        batch.withBound(of: query) { bound in
+            for (number, shelf) in self.shelves.enumerated() { missables[number * batch.count + query] = shelf.missable(bound) }
+        }
     }
 
     /// Scores the vectors that passed the count, `query << 32 | slot` each (the batch's queries), and keeps each

@@ -27,22 +27,22 @@ struct EmbeddingShelf: Sendable {
         self.heaviest = max(self.heaviest, tail)
     }
 
-    /// How many of query `query`'s keys a vector here may miss and still share enough of them for the bound on
-    /// their cosine, squared, to reach the batch's `needed(query)`; -1 when no count of shared keys does. The bound
-    /// only grows with the count (both factors are sums of more, or less subtracted), so a binary search finds the
-    /// least.
-    func missable(_ batch: EmbeddingBatch, query: Int) -> Int32 {
-        let start = batch.keyStarts[query]
-        let keyCount = batch.keyStarts[query + 1] - start
-        func reaches(_ shared: Int) -> Bool {
-            batch.reach[start + shared - 1] * (self.heaviest - self.lightestTail[self.length - shared]) >= batch.needed(query)
+    /// How many of a query's keys a vector here may miss and still share enough of them for the bound on their
+    /// cosine, squared, to reach `bound.needed`; -1 when no count of shared keys does. The bound only grows with the
+    /// count (both factors are sums of more, or less subtracted), so a binary search finds the least.
+    func missable(_ bound: EmbeddingBatch.Bound) -> Int32 {
+        let keyCount = bound.reach.count
+        return self.lightestTail.withUnsafeBufferPointer { lightestTail in
+            func reaches(_ shared: Int) -> Bool {
+                bound.reach[shared - 1] * (self.heaviest - lightestTail[self.length - shared]) >= bound.needed
+            }
+            var (fewest, most) = (bound.fewest, min(keyCount, self.length))
+            guard fewest <= most, reaches(most) else { return -1 }
+            while fewest < most {
+                let middle = (fewest + most) / 2
+                if reaches(middle) { most = middle } else { fewest = middle + 1 }
+            }
+            return Int32(keyCount - fewest)
         }
-        var (fewest, most) = (batch.fewestAlone[query], min(keyCount, self.length))
-        guard fewest <= most, reaches(most) else { return -1 }
-        while fewest < most {
-            let middle = (fewest + most) / 2
-            if reaches(middle) { most = middle } else { fewest = middle + 1 }
-        }
-        return Int32(keyCount - fewest)
     }
 }
