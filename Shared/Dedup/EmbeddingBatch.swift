@@ -71,6 +71,7 @@ struct EmbeddingBatch {
         self.lowest[query] * self.lowest[query]
     }
 
+    /// Calls `body` with query `query`'s bound, whose `reach` points into the batch only while `body` runs.
     func withBound<Result>(of query: Int, _ body: (Bound) -> Result) -> Result {
         self.reach.withUnsafeBufferPointer { reach in
             let keys = self.keyStarts[query]..<self.keyStarts[query + 1]
