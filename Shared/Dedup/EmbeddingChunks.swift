@@ -3,8 +3,8 @@ import DedupScan
 /// Every shelf's vectors as bitmaps over chunks of 512 vectors ("lanes") of one shelf each: in a chunk, each
 /// (bucket, sign) key has a row of 8 words, bit `lane % 64` of word `lane / 64` set when that lane's vector has the
 /// key. Chunks of 512 make half the visits of 256 for a few more rows read in each: pages of a million synthetic
-/// names went from 3,900–4,100 to 4,600–4,900 lookups/s on one core, real names' pages from 3,000–3,300 to
-/// 3,000–3,100; 1,024 was slower for both.
+/// names went from 3,900–4,100 to 4,500–4,900 lookups/s on one core, real names' pages stayed at 2,800–3,300;
+/// 1,024 was slower for both.
 ///
 /// The rows are stored key by key: each key's rows of every chunk one after the other, all shelves together. A query
 /// scanning chunk after chunk reads a few long sequential streams (one per key it tests), which the hardware

@@ -69,7 +69,7 @@ import Testing
         #expect(index.best(for: HashEmbedding.embed("Dog Owners")) == nil)
     }
 
-    /// Hundreds of vectors of one shape fill a shelf past two chunks of 512, with the match deep in a later chunk:
+    /// 1,400 vectors of one shape fill a shelf past two chunks of 512, with the match deep in a later chunk:
     /// every chunk is scanned, and among equal scores the earliest slot wins.
     @Test func shelvesOfManyChunksAndTiesAnswerLikeAScan() {
         var index = EmbeddingIndex(minimumScore: Self.minimumScore)

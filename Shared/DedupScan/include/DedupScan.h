@@ -7,7 +7,7 @@
 /// The (bucket, sign) keys of a 256-dimension embedding: the rows of a chunk.
 #define DEDUP_SCAN_KEYS 512
 
-/// The vectors ("lanes") of a chunk: a row is 8 words, one cache line.
+/// The vectors ("lanes") of a chunk: a row is 8 words, 64 bytes.
 #define DEDUP_SCAN_LANES 512
 
 /// Counts, for a run of `chunks` chunks of embedding bitmaps and a batch of `queries` queries, which lanes share
