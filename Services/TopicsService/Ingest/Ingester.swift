@@ -16,6 +16,7 @@ struct Ingester: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let byExternalID = try await self.externalIDs(page, orgID: orgID, logger: logger)
+        let known = clock.now
         let plan = IngestPlan(page, byExternalID: byExternalID, catalog: self.catalog)
         let planned = clock.now
         let unclassified = try await self.unclassifiedGlobals(plan, logger: logger)
@@ -59,8 +60,9 @@ struct Ingester: Sendable {
         logger.info(
             "records ingested",
             metadata: [
-                "dedup_ms": "\((planned - started).milliseconds)", "classify_ms": "\((classified - planned).milliseconds)",
-                "write_ms": "\((written - classified).milliseconds)", "index_ms": "\((clock.now - written).milliseconds)",
+                "external_ids_ms": "\((known - started).milliseconds)", "dedup_ms": "\((planned - known).milliseconds)",
+                "classify_ms": "\((classified - planned).milliseconds)", "write_ms": "\((written - classified).milliseconds)",
+                "index_ms": "\((clock.now - written).milliseconds)",
                 "source": "\(page.source)", "run_id": "\(page.key?.runID.rawValue ?? "-")", "page": "\(page.key?.pageNumber ?? 0)",
                 "replayed": "\(result.replayed)", "new": "\(result.count(.new))", "adopted": "\(result.count(.adopted))",
                 "duplicate": "\(result.count(.duplicate))", "error": "\(result.count(.error))",
@@ -83,10 +85,19 @@ struct Ingester: Sendable {
     private func externalIDs(_ page: IngestPage, orgID: OrgID, logger: Logger) async throws -> [String: OrgTopicID] {
         let ids = page.records.compactMap { try? $0.get().externalID }
         guard !ids.isEmpty else { return [:] }
+        // One index probe per id, as a subquery the planner cannot turn into a join: with `external_id = ANY(…)` it
+        // chose, while a new source's rows were not analysed yet, to read all of the source's ids and filter them
+        // (68 ms a page at 50,000 ids, growing with the source; 7 ms this way).
         let rows = try await self.client.query(
             """
-            SELECT external_id, id FROM org_topics
-            WHERE org_id = \(orgID.rawValue) AND source = \(page.source) AND external_id = ANY(\(ids))
+            SELECT external_id, id FROM (
+                SELECT e.external_id, (
+                    SELECT o.id FROM org_topics o
+                    WHERE o.org_id = \(orgID.rawValue) AND o.source = \(page.source) AND o.external_id = e.external_id
+                ) AS id
+                FROM unnest(\(ids)::text[]) AS e(external_id)
+            ) AS found
+            WHERE id IS NOT NULL
             """,
             logger: logger
         )
