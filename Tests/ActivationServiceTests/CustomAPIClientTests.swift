@@ -15,8 +15,7 @@ import Testing
 /// The custom REST platform client against a fake platform speaking the seed's wire format.
 @Suite struct CustomAPIClientTests {
     let logger = Logger(label: "test")
-    // Generous: in the full parallel suite a busy machine once kept the fake from answering within 5 s.
-    let http = PlatformHTTP(policy: RetryPolicy(baseDelay: .milliseconds(5)), timeout: .seconds(30))
+    let http = PlatformHTTP.forTests()
 
     func client(_ base: String, token: String = "platform-token") -> CustomAPIClient {
         CustomAPIClient(baseURL: base, authType: .bearer, credentials: ["token": token], http: self.http, logger: self.logger)

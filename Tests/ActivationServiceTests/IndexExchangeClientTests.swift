@@ -26,7 +26,7 @@ import Testing
         ]
         return IndexExchangeClient(
             config: try OutboundConfig(stored: stored), credentials: credentials,
-            http: PlatformHTTP(policy: RetryPolicy(baseDelay: .milliseconds(5)), timeout: .seconds(10)), logger: self.logger
+            http: PlatformHTTP.forTests(), logger: self.logger
         )
     }
 

@@ -14,7 +14,7 @@ import Testing
 
     func client(
         _ base: String, _ lr: FakeLiveRamp, tokens: OAuthTokenCache = OAuthTokenCache(), secret: String? = nil, orgID: String? = nil,
-        seller: String? = "AudienceHub", timeout: TimeAmount = .seconds(5)
+        seller: String? = "AudienceHub", timeout: TimeAmount = .seconds(30)
     ) throws -> LiveRampClient {
         var stored: [String: JSONValue] = [
             "api_base_url": .string(base), "token_url": .string(base + "/authn/v1/oauth2/token"), "lr_org_id": .string(orgID ?? lr.orgID),
@@ -23,7 +23,7 @@ import Testing
         if let seller { stored["seller_name"] = .string(seller) }
         return LiveRampClient(
             config: try OutboundConfig(stored: stored), credentials: ["account_id": lr.accountID, "secret_key": secret ?? lr.secretKey], tokens: tokens,
-            http: PlatformHTTP(policy: RetryPolicy(baseDelay: .milliseconds(5)), timeout: timeout), logger: self.logger
+            http: PlatformHTTP.forTests(timeout: timeout), logger: self.logger
         )
     }
 

@@ -15,7 +15,7 @@ import Testing
     func client(_ base: String, _ ttd: FakeTradeDesk, tokens: OAuthTokenCache = OAuthTokenCache(), password: String? = nil) -> TradeDeskClient {
         TradeDeskClient(
             baseURL: base, providerID: "audiencehub", credentials: ["login": ttd.login, "password": password ?? ttd.password], tokens: tokens,
-            http: PlatformHTTP(policy: RetryPolicy(baseDelay: .milliseconds(5)), timeout: .seconds(5)), logger: self.logger
+            http: PlatformHTTP.forTests(), logger: self.logger
         )
     }
 
