@@ -1,3 +1,4 @@
+import Connectors
 import NIOCore
 
 @testable import ActivationService
