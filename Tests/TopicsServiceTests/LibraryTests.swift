@@ -238,6 +238,51 @@ import Testing
         }
     }
 
+    /// Filtered browsing counts and sorts the matches itself (not off the name index), so its pages, order and total are
+    /// checked here: names in normal-form order, a page past the end still carrying the total, LIKE's own characters literal.
+    @Test func catalogPagesAreInNameOrderWithExactTotals() async throws {
+        let (org, other) = (OrgID.generate(), OrgID.generate())
+        let marker = unique("m").replacingOccurrences(of: "-", with: "")
+        try await TopicsTestbed.run { client in
+            func browse(_ query: String) async throws -> (names: [String], inLibrary: [Bool], total: Int) {
+                try await client.execute(uri: "/api/catalog?\(query)", method: .get, headers: TopicsTestbed.headers(org)) { response throws in
+                    #expect(response.status == .ok, "\(query)")
+                    guard case .object(let page) = try response.json(JSONValue.self), case .array(let data)? = page["data"],
+                        case .number(let total)? = page["total"]
+                    else { throw TestFailure("not a page") }
+                    let entries = data.compactMap { entry -> (String, Bool)? in
+                        guard case .object(let entry) = entry, case .string(let name)? = entry["topic_name"], case .bool(let owned)? = entry["in_library"]
+                        else { return nil }
+                        return (name, owned)
+                    }
+                    return (entries.map(\.0), entries.map(\.1), Int(total))
+                }
+            }
+            let names = ["Zymurgy Hobbyists \(marker)", "arctic Kayak Owners \(marker)", "Backyard Beekeepers \(marker)"]
+            _ = try await self.create(names[0], org: org, client: client)
+            for name in names.dropFirst() { _ = try await self.create(name, org: other, client: client) }
+            _ = try await self.create(#"Canoe Owners \\\#(marker)"#, org: other, client: client)
+
+            let first = try await browse("search=\(marker)&pageSize=2")
+            #expect(first.names == ["arctic Kayak Owners \(marker)", "Backyard Beekeepers \(marker)"])
+            #expect(first.inLibrary == [false, false])
+            #expect(first.total == 4)
+            let second = try await browse("search=\(marker)&pageSize=2&page=2")
+            #expect(second.names == [#"Canoe Owners \\#(marker)"#, "Zymurgy Hobbyists \(marker)"])
+            #expect(second.inLibrary == [false, true])
+            let past = try await browse("search=\(marker)&pageSize=2&page=3")
+            #expect(past.names.isEmpty)
+            #expect(past.total == 4)
+            let backslash = try await browse("search=%5C\(marker)")
+            #expect(backslash.names == [#"Canoe Owners \\#(marker)"#])
+            #expect(try await browse("search=\(marker)%25").total == 0)
+
+            let everything = try await browse("pageSize=100")
+            #expect(everything.names.count == min(everything.total, 100))
+            #expect(everything.total >= 4)
+        }
+    }
+
     @Test func bulkDeleteRemovesLinksOnlyAndNeedsThePermission() async throws {
         let (org, other) = (OrgID.generate(), OrgID.generate())
         let name = unique("Pet Parents")

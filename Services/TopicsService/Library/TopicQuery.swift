@@ -81,8 +81,8 @@ struct TopicQuery: Sendable {
             try binds.append(value)
             conditions.append("o.\(column) = $\(binds.count)")
         }
-        if let search = self.search {
-            try binds.append("%\(Self.escapeLike(search))%")
+        if let pattern = self.searchPattern {
+            try binds.append(pattern)
             conditions.append("o.topic_name ILIKE $\(binds.count)")
         }
         if let internalID = self.internalID {
@@ -114,6 +114,11 @@ struct TopicQuery: Sendable {
         guard let raw = parameters[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
         guard raw.count <= 200 else { throw Self.invalid(name, "\(name) must be at most 200 characters.") }
         return raw
+    }
+
+    /// `search` as an ILIKE pattern that matches it anywhere, its own `%`, `_` and `\` taken literally.
+    var searchPattern: String? {
+        self.search.map { "%\(Self.escapeLike($0))%" }
     }
 
     private static func escapeLike(_ text: String) -> String {
