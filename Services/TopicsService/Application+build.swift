@@ -14,7 +14,7 @@ func buildApplication(reader: ConfigReader, registry: PrometheusCollectorRegistr
     let catalog = CatalogIndex()
     let ingester = Ingester(client: parts.postgres, catalog: catalog, classifier: classifier)
     let router = parts.makeRouter(isInternal: true)
-    let library = LibraryRepository(client: parts.postgres, counts: LibraryCounts())
+    let library = LibraryRepository(client: parts.postgres, counts: LibraryCache(), summaries: LibraryCache())
     TopicsController(
         library: library, ingester: ingester, reclassifier: Reclassifier(client: parts.postgres, classifier: classifier),
         taxonomy: try TaxonomyNames.bundled()

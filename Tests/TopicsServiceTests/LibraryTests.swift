@@ -306,21 +306,42 @@ import Testing
         }
     }
 
-    @Test func statsAndFacetsDescribeTheLibrary() async throws {
+    /// Stats and facets are cached per library version, so each is read again after an edit and a delete.
+    @Test func statsAndFacetsDescribeTheLibraryAfterEveryWrite() async throws {
         let org = OrgID.generate()
         try await TopicsTestbed.run { client in
-            _ = try await self.create("Tesla Model 3 Buyers", org: org, client: client)
-            _ = try await self.create("Cloud Security Decision Makers", org: org, client: client)
-            try await client.execute(uri: "/api/topics/stats", method: .get, headers: TopicsTestbed.headers(org)) { response throws in
-                guard case .object(let stats) = try response.json(JSONValue.self) else { throw TestFailure("not an object") }
-                #expect(stats["total"] == 2)
-                #expect(stats["bySegmentType"] == ["B2B": 1, "B2C": 1])
+            func read(_ route: String) async throws -> [String: JSONValue] {
+                try await client.execute(uri: "/api/topics/\(route)", method: .get, headers: TopicsTestbed.headers(org)) { response throws in
+                    guard case .object(let object) = try response.json(JSONValue.self) else { throw TestFailure("not an object") }
+                    return object
+                }
             }
-            try await client.execute(uri: "/api/topics/facets", method: .get, headers: TopicsTestbed.headers(org)) { response throws in
-                guard case .object(let facets) = try response.json(JSONValue.self) else { throw TestFailure("not an object") }
-                #expect(facets["segmentTypes"] == ["B2B", "B2C"])
-                #expect(facets["subcategoryL4s"] == [])
+            let tesla = try await self.create("Tesla Model 3 Buyers", org: org, client: client)
+            let security = try await self.create("Cloud Security Decision Makers", org: org, client: client)
+            var stats = try await read("stats")
+            #expect(stats["total"] == 2)
+            #expect(stats["bySegmentType"] == ["B2B": 1, "B2C": 1])
+            var facets = try await read("facets")
+            #expect(facets["segmentTypes"] == ["B2B", "B2C"])
+            #expect(facets["subcategoryL4s"] == [])
+
+            let patch = ByteBuffer(string: #"{"segment_type":"B2B"}"#)
+            try await client.execute(uri: "/api/topics/\(tesla.id.rawValue)", method: .patch, headers: TopicsTestbed.headers(org), body: patch) {
+                #expect($0.status == .ok)
             }
+            stats = try await read("stats")
+            #expect(stats["bySegmentType"] == ["B2B": 2])
+            facets = try await read("facets")
+            #expect(facets["segmentTypes"] == ["B2B"])
+
+            let delete = ByteBuffer(string: #"{"ids":["\#(security.id.rawValue)"]}"#)
+            try await client.execute(uri: "/api/topics", method: .delete, headers: TopicsTestbed.headers(org), body: delete) {
+                #expect($0.status == .ok)
+            }
+            stats = try await read("stats")
+            #expect(stats["total"] == 1)
+            facets = try await read("facets")
+            #expect(facets["taxonomyTypes"] == ["Automotive & Vehicles"])
         }
     }
 }

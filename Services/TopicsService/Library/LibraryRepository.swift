@@ -7,14 +7,16 @@ import SharedModels
 /// Reads and edits of one org's library. Topics come back as the JSON text `TopicJSON` builds.
 struct LibraryRepository: Sendable {
     let client: PostgresClient
-    let counts: LibraryCounts
+    let counts: LibraryCache<Int>
+    /// Stats and facets, as JSON.
+    let summaries: LibraryCache<String>
 
     /// The page of topics and the total that match, as the list route's JSON. The total comes from `counts` while
     /// the library's version stands; else it is counted at the same time as the page is read, on another connection.
     func list(orgID: OrgID, query: TopicQuery, logger: Logger) async throws -> String {
         let (condition, binds) = try query.whereClause(orgID: orgID)
         let version = try await self.version(orgID: orgID, logger: logger)
-        let cached = self.counts.count(for: LibraryCounts.Key(orgID: orgID.rawValue, version: version, filter: query.filterKey))
+        let cached = self.counts.value(for: LibraryCache.Key(orgID: orgID.rawValue, version: version, question: query.filterKey))
         async let counted = cached == nil ? self.count(orgID: orgID, query: query, condition: condition, binds: binds, logger: logger) : nil
         // The page's ids first, off an index alone where one covers the filter and the order; only those rows are
         // then read and turned into JSON, not every row the offset skips.
@@ -59,7 +61,7 @@ struct LibraryRepository: Sendable {
             logger: logger
         )
         for try await (total, version) in rows.decode((Int, Int64).self) {
-            self.counts.store(total, for: LibraryCounts.Key(orgID: orgID.rawValue, version: version, filter: query.filterKey))
+            self.counts.store(total, for: LibraryCache.Key(orgID: orgID.rawValue, version: version, question: query.filterKey))
             return total
         }
         return 0
@@ -148,30 +150,28 @@ struct LibraryRepository: Sendable {
         return "[]"
     }
 
+    /// Counts by segment and taxonomy type, from `summaries` while the library's version stands.
     func stats(orgID: OrgID, logger: Logger) async throws -> String {
-        let rows = try await self.client.query(
+        try await self.summary("stats", orgID: orgID, logger: logger) {
             """
             SELECT json_build_object(
-                'total', (SELECT count(*) FROM org_topics WHERE org_id = \(orgID.rawValue)),
+                'total', (SELECT count(*) FROM org_topics WHERE org_id = $1),
                 'bySegmentType', COALESCE((
                     SELECT json_object_agg(segment_type, n ORDER BY segment_type) FROM (
                         SELECT segment_type, count(*) AS n FROM org_topics
-                        WHERE org_id = \(orgID.rawValue) AND segment_type IS NOT NULL GROUP BY segment_type
+                        WHERE org_id = $1 AND segment_type IS NOT NULL GROUP BY segment_type
                     ) s), '{}'),
                 'byTaxonomyType', COALESCE((
                     SELECT json_object_agg(taxonomy_type, n ORDER BY taxonomy_type) FROM (
                         SELECT taxonomy_type, count(*) AS n FROM org_topics
-                        WHERE org_id = \(orgID.rawValue) AND taxonomy_type IS NOT NULL GROUP BY taxonomy_type
+                        WHERE org_id = $1 AND taxonomy_type IS NOT NULL GROUP BY taxonomy_type
                     ) t), '{}')
             )::text
-            """,
-            logger: logger
-        )
-        for try await json in rows.decode(String.self) { return json }
-        return "{}"
+            """
+        }
     }
 
-    /// The distinct values of each filterable field in the library, sorted.
+    /// The distinct values of each filterable field in the library, sorted; from `summaries` while the version stands.
     func facets(orgID: OrgID, logger: Logger) async throws -> String {
         let facets = [
             ("parentCategories", "parent_category"), ("taxonomyTypes", "taxonomy_type"), ("subcategories", "subcategory"),
@@ -181,14 +181,29 @@ struct LibraryRepository: Sendable {
         let fields = facets.map { name, column in
             "'\(name)', COALESCE(array_agg(DISTINCT \(column) ORDER BY \(column)) FILTER (WHERE \(column) IS NOT NULL), '{}')"
         }
+        return try await self.summary("facets", orgID: orgID, logger: logger) {
+            "SELECT json_build_object(\(fields.joined(separator: ", ")))::text FROM org_topics WHERE org_id = $1"
+        }
+    }
+
+    /// The JSON that `sql` (one row, one text column, the org as `$1`) makes of the library, cached under the version
+    /// read in the same snapshot.
+    private func summary(_ name: String, orgID: OrgID, logger: Logger, sql: () -> String) async throws -> String {
+        let current = try await self.version(orgID: orgID, logger: logger)
+        if let cached = self.summaries.value(for: LibraryCache.Key(orgID: orgID.rawValue, version: current, question: name)) { return cached }
+        var binds = PostgresBindings()
+        binds.append(orgID.rawValue)
         let rows = try await self.client.query(
             PostgresQuery(
-                unsafeSQL: "SELECT json_build_object(\(fields.joined(separator: ", ")))::text FROM org_topics WHERE org_id = $1",
-                binds: try { var binds = PostgresBindings(); try binds.append(orgID.rawValue); return binds }()
+                unsafeSQL: "SELECT (\(sql())), COALESCE((SELECT version FROM library_versions WHERE org_id = $1), 0)",
+                binds: binds
             ),
             logger: logger
         )
-        for try await json in rows.decode(String.self) { return json }
+        for try await (json, version) in rows.decode((String, Int64).self) {
+            self.summaries.store(json, for: LibraryCache.Key(orgID: orgID.rawValue, version: version, question: name))
+            return json
+        }
         return "{}"
     }
 }

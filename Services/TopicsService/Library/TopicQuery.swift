@@ -75,18 +75,18 @@ struct TopicQuery: Sendable {
     /// The filter as SQL over `org_topics o`, with its bound values (the org first).
     func whereClause(orgID: OrgID) throws -> (sql: String, binds: PostgresBindings) {
         var binds = PostgresBindings()
-        try binds.append(orgID.rawValue)
+        binds.append(orgID.rawValue)
         var conditions = ["o.org_id = $1"]
         for (column, value) in self.equals {
-            try binds.append(value)
+            binds.append(value)
             conditions.append("o.\(column) = $\(binds.count)")
         }
         if let pattern = self.searchPattern {
-            try binds.append(pattern)
+            binds.append(pattern)
             conditions.append("o.topic_name ILIKE $\(binds.count)")
         }
         if let internalID = self.internalID {
-            try binds.append("%\(Self.escapeLike(internalID))%")
+            binds.append("%\(Self.escapeLike(internalID))%")
             conditions.append("o.external_id ILIKE $\(binds.count)")
         }
         if let hasExternalID = self.hasExternalID {
