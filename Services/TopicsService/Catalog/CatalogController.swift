@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Logging
 import PostgresNIO
 import ServiceKit
 import SharedModels
@@ -17,7 +16,11 @@ struct CatalogController: Sendable {
         router.post("api/catalog/{id}/add", use: self.add)
     }
 
-    /// A page of the catalog in name order (the normalised name), with its exact total.
+    /// A page of the catalog in name order (the normalised name), with its exact total, counted in the same snapshot.
+    /// Unfiltered, the page is read off the name index. A search or category finds its matches once (through the
+    /// trigram index where the search can use it), then counts and sorts them: the work grows with the matches, not
+    /// with the catalog. MATERIALIZED keeps the planner from walking the name index and filtering a million rows to
+    /// find a rare match; the filters left empty fold away, since Postgres plans the query with its values.
     @Sendable func browse(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let parameters = request.queryDictionary
@@ -25,75 +28,34 @@ struct CatalogController: Sendable {
             throw TopicQuery.invalid(unknown, "Unknown parameter \(unknown).")
         }
         let query = try TopicQuery(parameters: parameters.filter { $0.key != "parentCategory" })
-        let parent = parameters["parentCategory"]
-        let (topics, total) =
-            query.searchPattern == nil && parent == nil
-            ? try await self.all(query, orgID: caller.orgID, logger: context.logger)
-            : try await self.matching(query, parent: parent, orgID: caller.orgID, logger: context.logger)
-        return Self.page(topics, total: total, query: query)
-    }
-
-    /// The whole catalog's page, read off the name index, and its count, in one snapshot.
-    private func all(_ query: TopicQuery, orgID: OrgID, logger: Logger) async throws -> ([String], Int) {
-        try await Self.decode(
-            self.client.query(
-                """
-                WITH page AS (
-                    SELECT id, normalized_name FROM global_topics ORDER BY normalized_name
-                    LIMIT \(query.pageSize) OFFSET \((query.page - 1) * query.pageSize)
-                )
-                SELECT (SELECT count(*) FROM global_topics), entry.json
-                FROM (SELECT \(orgID.rawValue)::text AS org_id) caller
-                LEFT JOIN LATERAL (
-                    SELECT \(unescaped: Self.entryJSON) AS json, page.normalized_name FROM page JOIN global_topics g ON g.id = page.id
-                ) entry ON true
-                ORDER BY entry.normalized_name
-                """,
-                logger: logger
+        let (pattern, parent) = (query.searchPattern, parameters["parentCategory"])
+        let rows = try await self.client.query(
+            """
+            WITH matches AS \(unescaped: pattern == nil && parent == nil ? "NOT MATERIALIZED" : "MATERIALIZED") (
+                SELECT id, normalized_name FROM global_topics g
+                WHERE (\(pattern)::text IS NULL OR g.topic_name ILIKE \(pattern))
+                    AND (\(parent)::text IS NULL OR g.classification->>'parent_category' = \(parent))
+            ),
+            page AS (
+                SELECT id, normalized_name FROM matches ORDER BY normalized_name
+                LIMIT \(query.pageSize) OFFSET \((query.page - 1) * query.pageSize)
             )
+            SELECT (SELECT count(*) FROM matches), entry.json
+            FROM (SELECT \(caller.orgID.rawValue)::text AS org_id) caller
+            LEFT JOIN LATERAL (
+                SELECT \(unescaped: Self.entryJSON) AS json, page.normalized_name FROM page JOIN global_topics g ON g.id = page.id
+            ) entry ON true
+            ORDER BY entry.normalized_name
+            """,
+            logger: context.logger
         )
-    }
-
-    /// The page and count of a search or category: the matches are found once (through the trigram index where the
-    /// search can use it), then counted and sorted, so the work grows with the matches, not with the catalog.
-    /// MATERIALIZED keeps the planner from walking the name index and filtering a million rows to find a rare match.
-    private func matching(_ query: TopicQuery, parent: String?, orgID: OrgID, logger: Logger) async throws -> ([String], Int) {
-        try await Self.decode(
-            self.client.query(
-                """
-                WITH matches AS MATERIALIZED (
-                    SELECT id, normalized_name FROM global_topics g
-                    WHERE (\(query.searchPattern)::text IS NULL OR g.topic_name ILIKE \(query.searchPattern))
-                        AND (\(parent)::text IS NULL OR g.classification->>'parent_category' = \(parent))
-                ),
-                page AS (
-                    SELECT id, normalized_name FROM matches ORDER BY normalized_name
-                    LIMIT \(query.pageSize) OFFSET \((query.page - 1) * query.pageSize)
-                )
-                SELECT (SELECT count(*) FROM matches), entry.json
-                FROM (SELECT \(orgID.rawValue)::text AS org_id) caller
-                LEFT JOIN LATERAL (
-                    SELECT \(unescaped: Self.entryJSON) AS json, page.normalized_name FROM page JOIN global_topics g ON g.id = page.id
-                ) entry ON true
-                ORDER BY entry.normalized_name
-                """,
-                logger: logger
-            )
-        )
-    }
-
-    /// The rows of `all` and `matching`: the total on each, and the page's topics (none, on a page past the end).
-    private static func decode(_ rows: PostgresRowSequence) async throws -> ([String], Int) {
+        // One row a topic, each with the total; a page past the end is one row with the total and no topic.
         var topics: [String] = []
         var total = 0
         for try await (count, json) in rows.decode((Int, String?).self) {
             total = count
             if let json { topics.append(json) }
         }
-        return (topics, total)
-    }
-
-    private static func page(_ topics: [String], total: Int, query: TopicQuery) -> Response {
         let pages = (total + query.pageSize - 1) / query.pageSize
         return Response.json(
             #"{"data":["# + topics.joined(separator: ",") + #"],"total":\#(total),"page":\#(query.page),"pageSize":\#(query.pageSize),"totalPages":\#(pages)}"#
