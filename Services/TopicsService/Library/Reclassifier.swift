@@ -41,42 +41,56 @@ struct Reclassifier: Sendable {
         let results = try await self.classifier.classify(found.compactMap { topics[$0] }, llm: llm, context: context, logger: logger)
         let outcomes = zip(found, results).map { Outcome(id: $0, result: $1) }
         try await self.client.withTransaction(logger: logger) { connection in
+            let previous = try await self.lockedRows(found, orgID: orgID, on: connection, logger: logger)
+            var updates: [(id: String, classification: String)] = []
             var history: [HistoryEntry] = []
             for outcome in outcomes {
-                guard case .classified(let classification) = outcome.result else { continue }
+                guard case .classified(let classification) = outcome.result, let before = previous[outcome.id] else { continue }
                 let json = String(decoding: try JSONCoding.encoder.encode(classification), as: UTF8.self)
-                let before = try await connection.query(
-                    "SELECT to_jsonb(o)::text FROM org_topics o WHERE o.id = \(outcome.id) AND o.org_id = \(orgID.rawValue) FOR UPDATE",
-                    logger: logger
-                )
-                var previous: [String: JSONValue] = [:]
-                for try await text in before.decode(String.self) {
-                    if case .object(let row) = try JSONCoding.decoder.decode(JSONValue.self, from: Data(text.utf8)) { previous = row }
-                }
                 guard case .object(let new) = try JSONCoding.decoder.decode(JSONValue.self, from: Data(json.utf8)) else { continue }
-                let changed = Self.fields.filter { (previous[$0] ?? .null) != (new[$0] ?? .null) }
+                let changed = Self.fields.filter { (before[$0] ?? .null) != (new[$0] ?? .null) }
                 guard !changed.isEmpty else { continue }
-                try await connection.query(
-                    """
-                    UPDATE org_topics o SET (\(unescaped: TopicJSON.classificationColumns), updated_at) = (
-                        SELECT \(unescaped: TopicJSON.classificationValues), now() FROM (SELECT \(json)::jsonb AS c) AS classification
-                    )
-                    WHERE o.id = \(outcome.id) AND o.org_id = \(orgID.rawValue)
-                    """,
-                    logger: logger
-                )
+                updates.append((outcome.id, json))
                 history.append(
                     HistoryEntry(
                         topicID: outcome.id, changeType: "reclassified",
-                        previous: Dictionary(uniqueKeysWithValues: changed.map { ($0, previous[$0] ?? .null) }),
+                        previous: Dictionary(uniqueKeysWithValues: changed.map { ($0, before[$0] ?? .null) }),
                         new: Dictionary(uniqueKeysWithValues: changed.map { ($0, new[$0] ?? .null) }),
                         source: llm ? "reclassify:llm" : "reclassify:rules",
                         metadata: ["llm": .bool(llm), "fallback": .bool(classification.fallback)]
                     )
                 )
             }
+            if !updates.isEmpty {
+                try await connection.query(
+                    """
+                    UPDATE org_topics o SET (\(unescaped: TopicJSON.classificationColumns), updated_at) = (
+                        SELECT \(unescaped: TopicJSON.classificationValues), now()
+                    )
+                    FROM (
+                        SELECT id, classification::jsonb AS c FROM unnest(\(updates.map(\.id))::text[], \(updates.map(\.classification))::text[]) AS r(id, classification)
+                    ) AS classification
+                    WHERE o.id = classification.id AND o.org_id = \(orgID.rawValue)
+                    """,
+                    logger: logger
+                )
+            }
             try await HistoryEntry.insert(history, orgID: orgID, actor: context.caller?.actorID, on: connection, logger: logger)
         }
         return outcomes
+    }
+
+    /// The library rows of `ids` as they are, by id, locked until the transaction ends (in id order, so that two
+    /// reclassifications of overlapping ids wait for each other instead of deadlocking).
+    private func lockedRows(_ ids: [String], orgID: OrgID, on connection: PostgresConnection, logger: Logger) async throws -> [String: [String: JSONValue]] {
+        let rows = try await connection.query(
+            "SELECT o.id, to_jsonb(o)::text FROM org_topics o WHERE o.org_id = \(orgID.rawValue) AND o.id = ANY(\(ids)) ORDER BY o.id FOR UPDATE",
+            logger: logger
+        )
+        var found: [String: [String: JSONValue]] = [:]
+        for try await (id, text) in rows.decode((String, String).self) {
+            if case .object(let row) = try JSONCoding.decoder.decode(JSONValue.self, from: Data(text.utf8)) { found[id] = row }
+        }
+        return found
     }
 }
