@@ -32,7 +32,7 @@ struct TopicsController: Sendable {
     @Sendable func reclassifyOne(_ request: Request, context: AppRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         let id = try context.parameters.require("id")
-        let llm = Self.llmFlag(try await Self.optionalBody(request))
+        let llm = Self.llmFlag(try await request.jsonObject(upTo: 1 << 20, emptyIsObject: true))
         let outcomes = try await self.reclassifier.reclassify(ids: [id], llm: llm, orgID: caller.orgID, context: context.callContext, logger: context.logger)
         guard let outcome = outcomes.first else { throw Self.notFound }
         switch outcome.result {
@@ -78,16 +78,6 @@ struct TopicsController: Sendable {
     static func llmFlag(_ body: [String: JSONValue]) -> Bool {
         if case .bool(true)? = body["llm"] { return true }
         return false
-    }
-
-    /// A JSON object body, or none at all.
-    static func optionalBody(_ request: Request) async throws -> [String: JSONValue] {
-        let buffer = try await request.body.collect(upTo: 1 << 20)
-        guard buffer.readableBytes > 0 else { return [:] }
-        guard case .object(let object)? = try? JSONCoding.decoder.decode(JSONValue.self, from: Data(buffer.readableBytesView)) else {
-            throw AppError.badRequest("invalid_json", "The body must be a JSON object.")
-        }
-        return object
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -36,7 +36,7 @@ public struct AppRequestContext: RequestContext {
         self.caller = nil
     }
 
-    public var requestDecoder: JSONDecoder { JSONCoding.decoder }
+    public var requestDecoder: AppRequestDecoder { AppRequestDecoder() }
     public var responseEncoder: JSONEncoder { JSONCoding.encoder }
 
     /// The caller, or 401 when the route needs one and none was established.
@@ -59,5 +59,14 @@ public struct CallContext: Sendable {
     public init(requestID: String, caller: Caller?) {
         self.requestID = requestID
         self.caller = caller
+    }
+}
+
+/// `request.decode(as:context:)`: JSON through `JSONCoding.decoder`, with U+0000 refused (see `NULCharacter`).
+public struct AppRequestDecoder: RequestDecoder {
+    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        try NULCharacter.refuse(inJSON: buffer)
+        return try JSONCoding.decoder.decode(type, from: Data(buffer.readableBytesView))
     }
 }

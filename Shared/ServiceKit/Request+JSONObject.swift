@@ -9,6 +9,7 @@ extension Request {
     public func jsonObject(upTo maxBytes: Int, emptyIsObject: Bool = false) async throws -> [String: JSONValue] {
         let buffer = try await self.body.collect(upTo: maxBytes)
         if emptyIsObject, buffer.readableBytes == 0 { return [:] }
+        try NULCharacter.refuse(inJSON: buffer)
         guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView)) else {
             throw AppError.badRequest("invalid_json", "The body must be a JSON object.")
         }
@@ -19,6 +20,7 @@ extension Request {
     /// upload limit); anything unreadable is a 400 `invalid_json`.
     public func decodeJSON<T: Decodable>(_ type: T.Type, upTo maxBytes: Int) async throws -> T {
         let buffer = try await self.body.collect(upTo: maxBytes)
+        try NULCharacter.refuse(inJSON: buffer)
         do {
             return try JSONCoding.decoder.decode(type, from: Data(buffer.readableBytesView))
         } catch {

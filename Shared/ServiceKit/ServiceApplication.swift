@@ -30,6 +30,7 @@ public struct ServiceParts: Sendable {
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: LogRequestsMiddleware(.debug))
+        router.add(middleware: NULCharacterMiddleware())
         if isInternal {
             router.add(middleware: InternalAuthMiddleware(token: self.config.internalToken))
         }

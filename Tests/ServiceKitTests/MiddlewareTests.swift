@@ -16,8 +16,15 @@ import Testing
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: NULCharacterMiddleware())
         if let internalToken { router.add(middleware: InternalAuthMiddleware(token: internalToken)) }
         router.get("health") { _, _ in "ok" }
+        router.get("echo/{text}") { request, context -> String in
+            try context.parameters.require("text") + (request.queryDictionary["q"] ?? "")
+        }
+        router.post("object") { request, _ -> String in
+            "\(try await request.jsonObject(upTo: 1 << 16).count)"
+        }
         router.get("app-error") { _, _ -> String in throw AppError.conflict("duplicate_topic", "Already there.", details: .object(["id": .string("ot_x")])) }
         router.get("crash") { _, _ -> String in throw Boom() }
         router.post("decode") { request, context -> String in
@@ -38,6 +45,29 @@ import Testing
                 let envelope = try response.json(ErrorEnvelope.self)
                 #expect(envelope.error.code == "duplicate_topic")
                 #expect(envelope.error.details == .object(["id": .string("ot_x")]))
+            }
+        }
+    }
+
+    /// Postgres cannot store U+0000, so no route may pass it on: a 400 wherever a request can carry it.
+    @Test func aNULCharacterIsRefusedInPathsQueriesAndBodies() async throws {
+        try await self.makeApp().test(.router) { client in
+            for uri in ["/echo/a%00b", "/echo/a?q=x%00", "/echo/a?q%00=x"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                    #expect(response.errorCode == "invalid_text", "\(uri)")
+                }
+            }
+            try await client.execute(uri: "/echo/a?q=%2500", method: .get) { #expect(String(buffer: $0.body) == "a%00") }
+            for (path, body) in [("/decode", #"{"email": "a\u0000@x.io", "password": "p"}"#), ("/object", #"{"a\u0000": 1}"#), ("/object", #"{"a": ["\\\u0000"]}"#)] {
+                try await client.execute(uri: path, method: .post, body: ByteBuffer(string: body)) { response in
+                    #expect(response.status == .badRequest, "\(body)")
+                    #expect(response.errorCode == "invalid_text", "\(body)")
+                }
+            }
+            // An escaped backslash followed by "u0000" is text, not a NUL.
+            try await client.execute(uri: "/object", method: .post, body: ByteBuffer(string: #"{"a": "\\u0000", "b": "\\\\u0000"}"#)) {
+                #expect(String(buffer: $0.body) == "2")
             }
         }
     }

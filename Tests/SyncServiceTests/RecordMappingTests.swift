@@ -54,6 +54,17 @@ import Testing
         #expect(failures[2].reason.contains("not text"))
     }
 
+    @Test func aNULCharacterIsTheRecordsErrorNotThePages() throws {
+        let mapper = RecordMapper(config: try self.config())
+        let records: [JSONValue] = [["name": "Bad\u{0}Name", "meta": ["id": "a\u{0}1"]], ["name": "Fine", "meta": ["id": "b2"]]]
+        let (mapped, failures, _) = mapper.map(records)
+        #expect(mapped.map(\.index) == [1])
+        #expect(failures.map(\.index) == [0])
+        #expect(failures.first?.reason == "external_id contains the NUL character (U+0000), which cannot be stored.")
+        #expect(failures.first?.externalID == "a\u{FFFD}1")
+        #expect(failures.first?.raw.contains(#"\u0000"#) == true)
+    }
+
     @Test func overlongNamesAreErrorsNotTruncations() throws {
         let mapper = RecordMapper(config: try self.config())
         let (mapped, failures, _) = mapper.map([["name": .string(String(repeating: "n", count: 501))]])

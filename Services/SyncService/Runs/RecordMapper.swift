@@ -55,6 +55,7 @@ struct RecordMapper: Sendable {
                 mapped.append(Mapped(index: index, fields: fields, externalID: fields["external_id"].flatMap(\.stringValue)))
             case .failure(let failure):
                 let externalID = self.mappings.first { $0.target == .externalID }?.path?.evaluate(record).flatMap(Self.text)
+                    .map { $0.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") }
                 failures.append(Failure(index: index, reason: failure.message, raw: Self.raw(record), externalID: externalID))
             }
         }
@@ -72,6 +73,10 @@ struct RecordMapper: Sendable {
             default:
                 if let text = Self.text(value), !text.isEmpty { fields[mapping.target.rawValue] = .string(text) }
             }
+        }
+        // Postgres cannot store U+0000; such a record is this record's error, not the page's.
+        if let field = fields.keys.sorted().first(where: { fields[$0]?.stringValue?.contains("\u{0}") == true }) {
+            return .failure(PageError("\(field) contains the NUL character (U+0000), which cannot be stored."))
         }
         guard case .string(let name)? = fields["topic_name"] else {
             let source = self.mappings.first { $0.target == .topicName }?.source ?? "(none)"
