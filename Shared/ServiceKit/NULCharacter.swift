@@ -9,7 +9,7 @@ public enum NULCharacter {
 
     /// Whether JSON text holds a `\u0000` escape: one whose backslash is not itself escaped. (JSON cannot hold a raw
     /// NUL byte inside a string, and outside strings there are no backslashes.)
-    public static func isEscaped(in json: some Collection<UInt8>) -> Bool {
+    static func isEscaped(in json: UnsafeRawBufferPointer) -> Bool {
         let escape = Array(#"\u0000"#.utf8)
         var backslashes = 0
         var index = json.startIndex
@@ -27,7 +27,7 @@ public enum NULCharacter {
     }
 
     public static func refuse(inJSON json: ByteBuffer) throws {
-        if Self.isEscaped(in: json.readableBytesView) { throw Self.error }
+        if json.withUnsafeReadableBytes(Self.isEscaped) { throw Self.error }
     }
 }
 
