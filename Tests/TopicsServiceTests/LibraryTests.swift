@@ -182,6 +182,34 @@ import Testing
         }
     }
 
+    /// A bulk reclassification writes every topic in one statement: each must get its own classification back.
+    @Test func bulkReclassificationRestoresEachTopicsOwnClassification() async throws {
+        let org = OrgID.generate()
+        try await TopicsTestbed.run { client in
+            let topics = [
+                try await self.create(unique("Tesla Model S Buyers"), org: org, client: client),
+                try await self.create(unique("Cloud Security Decision Makers"), org: org, client: client),
+            ]
+            #expect(topics[0].parentCategory != topics[1].parentCategory)
+            for topic in topics {
+                let patch = ByteBuffer(string: #"{"segment_type":"B2G","parent_category":"Pets"}"#)
+                _ = try await client.execute(uri: "/api/topics/\(topic.id.rawValue)", method: .patch, headers: TopicsTestbed.headers(org), body: patch) { $0 }
+            }
+            let bulk = ByteBuffer(string: #"{"ids":["\#(topics[1].id.rawValue)","\#(topics[0].id.rawValue)"]}"#)
+            try await client.execute(uri: "/api/topics/reclassify", method: .post, headers: TopicsTestbed.headers(org), body: bulk) { response throws in
+                guard case .object(let summary) = try response.json(JSONValue.self) else { throw TestFailure("not an object") }
+                #expect(summary["success"] == 2)
+            }
+            for topic in topics {
+                try await client.execute(uri: "/api/topics/\(topic.id.rawValue)", method: .get, headers: TopicsTestbed.headers(org)) { response throws in
+                    let stored = try response.json(Topic.self)
+                    #expect(stored.parentCategory == topic.parentCategory)
+                    #expect(stored.segmentType == topic.segmentType)
+                }
+            }
+        }
+    }
+
     @Test func checkDuplicateBlocksWarnsAndNamesCatalogMatches() async throws {
         let (org, other) = (OrgID.generate(), OrgID.generate())
         let name = unique("Frequent Business Travelers From Chicago")

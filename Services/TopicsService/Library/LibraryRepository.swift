@@ -152,8 +152,9 @@ struct LibraryRepository: Sendable {
 
     /// Counts by segment and taxonomy type, from `summaries` while the library's version stands.
     func stats(orgID: OrgID, logger: Logger) async throws -> String {
-        try await self.summary("stats", orgID: orgID, logger: logger) {
-            """
+        try await self.summary(
+            "stats",
+            sql: """
             SELECT json_build_object(
                 'total', (SELECT count(*) FROM org_topics WHERE org_id = $1),
                 'bySegmentType', COALESCE((
@@ -167,8 +168,9 @@ struct LibraryRepository: Sendable {
                         WHERE org_id = $1 AND taxonomy_type IS NOT NULL GROUP BY taxonomy_type
                     ) t), '{}')
             )::text
-            """
-        }
+            """,
+            orgID: orgID, logger: logger
+        )
     }
 
     /// The distinct values of each filterable field in the library, sorted; from `summaries` while the version stands.
@@ -181,21 +183,22 @@ struct LibraryRepository: Sendable {
         let fields = facets.map { name, column in
             "'\(name)', COALESCE(array_agg(DISTINCT \(column) ORDER BY \(column)) FILTER (WHERE \(column) IS NOT NULL), '{}')"
         }
-        return try await self.summary("facets", orgID: orgID, logger: logger) {
-            "SELECT json_build_object(\(fields.joined(separator: ", ")))::text FROM org_topics WHERE org_id = $1"
-        }
+        return try await self.summary(
+            "facets", sql: "SELECT json_build_object(\(fields.joined(separator: ", ")))::text FROM org_topics WHERE org_id = $1",
+            orgID: orgID, logger: logger
+        )
     }
 
     /// The JSON that `sql` (one row, one text column, the org as `$1`) makes of the library, cached under the version
     /// read in the same snapshot.
-    private func summary(_ name: String, orgID: OrgID, logger: Logger, sql: () -> String) async throws -> String {
+    private func summary(_ name: String, sql: String, orgID: OrgID, logger: Logger) async throws -> String {
         let current = try await self.version(orgID: orgID, logger: logger)
         if let cached = self.summaries.value(for: LibraryCache.Key(orgID: orgID.rawValue, version: current, question: name)) { return cached }
         var binds = PostgresBindings()
         binds.append(orgID.rawValue)
         let rows = try await self.client.query(
             PostgresQuery(
-                unsafeSQL: "SELECT (\(sql())), COALESCE((SELECT version FROM library_versions WHERE org_id = $1), 0)",
+                unsafeSQL: "SELECT (\(sql)), COALESCE((SELECT version FROM library_versions WHERE org_id = $1), 0)",
                 binds: binds
             ),
             logger: logger
